@@ -1,0 +1,93 @@
+/**
+ * The one route table of the HTTP API. The CDK stateless stack builds the REST API resources and
+ * methods from it; the local HTTP adapter dispatches to the same handler modules with it; the
+ * fallback handler answers 404 or 405 from it.
+ */
+
+export type HttpMethod = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
+
+/**
+ * Each function: its entry module under lambdas/handlers/ (kebab-case, exporting `handler`).
+ * A function may serve several routes.
+ */
+export const apiFunctions = {
+  health: { entry: "health", description: "GET /v1/health" },
+  fallback: { entry: "fallback", description: "Unknown routes (404) and wrong methods (405)" },
+} as const;
+
+export type ApiFunctionName = keyof typeof apiFunctions;
+
+export interface RouteDefinition {
+  readonly method: HttpMethod;
+  /** API Gateway resource path; `{name}` marks a path parameter. */
+  readonly path: string;
+  readonly function: ApiFunctionName;
+  /** Whether the route needs a signed-in customer (Cognito token checked by the authorizer). */
+  readonly auth: boolean;
+  /** Enrollment routes get tighter throttling and the WAF rate rule. */
+  readonly throttled?: "enrollment";
+}
+
+export const routes: readonly RouteDefinition[] = [
+  { method: "GET", path: "/v1/health", function: "health", auth: false },
+];
+
+/** Headers a browser may send on a cross-origin request (the contract's CORS rule). */
+export const corsAllowedHeaders = ["Authorization", "Content-Type", "Accept-Language"] as const;
+
+/** Methods served on one resource path, for the preflight answer and the 405 `Allow` header. */
+export function methodsForPath(path: string): HttpMethod[] {
+  return routes.filter((r) => r.path === path).map((r) => r.method);
+}
+
+export interface RouteMatch {
+  readonly route: RouteDefinition;
+  readonly pathParameters: Record<string, string>;
+}
+
+/** Splits a resource path into segments, once per route. */
+const compiled = routes.map((route) => ({ route, segments: route.path.split("/").filter(Boolean) }));
+
+/** Matches a concrete request path against a resource path; returns its parameters or null. */
+function matchSegments(
+  templateSegments: readonly string[],
+  requestPath: string,
+): Record<string, string> | null {
+  const parts = requestPath.split("/").filter(Boolean);
+  if (parts.length !== templateSegments.length) return null;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < parts.length; i++) {
+    const template = templateSegments[i] as string;
+    const part = parts[i] as string;
+    if (template.startsWith("{") && template.endsWith("}")) {
+      let value: string;
+      try {
+        value = decodeURIComponent(part);
+      } catch {
+        return null;
+      }
+      params[template.slice(1, -1)] = value;
+    } else if (template !== part) {
+      return null;
+    }
+  }
+  return params;
+}
+
+/** The resource path a request path falls under (whatever the method), or null for an unknown route. */
+export function resourceForPath(requestPath: string): string | null {
+  for (const { route, segments } of compiled) {
+    if (matchSegments(segments, requestPath) !== null) return route.path;
+  }
+  return null;
+}
+
+/** Finds the route for a method and a concrete path, with its path parameters. */
+export function matchRoute(method: string, requestPath: string): RouteMatch | null {
+  for (const { route, segments } of compiled) {
+    if (route.method !== method) continue;
+    const pathParameters = matchSegments(segments, requestPath);
+    if (pathParameters !== null) return { route, pathParameters };
+  }
+  return null;
+}

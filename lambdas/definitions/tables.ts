@@ -1,0 +1,92 @@
+/**
+ * The one declaration of every DynamoDB table: key schemas, indexes, TTL attribute.
+ * The CDK stateful stack, the local stack (CreateTable on DynamoDB Local) and the tests all read it,
+ * so a key or index can never differ between what is deployed and what is tested.
+ */
+
+export type KeyType = "S" | "N";
+
+export interface KeyAttribute {
+  readonly name: string;
+  readonly type: KeyType;
+}
+
+export interface IndexDefinition {
+  readonly name: string;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey?: KeyAttribute;
+  /** "ALL" copies every attribute; a list copies those attributes (plus the keys). */
+  readonly projection: "ALL" | "KEYS_ONLY" | readonly string[];
+}
+
+export interface TableDefinition {
+  /** Logical id: the CDK construct id, and the suffix of the table name in every environment. */
+  readonly id: string;
+  /** Environment variable through which the functions receive the deployed table name. */
+  readonly envVar: string;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey?: KeyAttribute;
+  readonly globalIndexes?: readonly IndexDefinition[];
+  readonly localIndexes?: readonly IndexDefinition[];
+  /** Attribute holding an epoch-seconds expiry; DynamoDB deletes the item some time after it. */
+  readonly ttlAttribute?: string;
+}
+
+/** Customer accounts copied from the billing system, plus the enrollment state of each. */
+export const accountsTable = {
+  id: "Accounts",
+  envVar: "ACCOUNTS_TABLE",
+  partitionKey: { name: "customerNumber", type: "S" },
+} as const satisfies TableDefinition;
+
+/**
+ * Bills. A customer's bills newest first come from the local index on billingDate; the sparse global
+ * index holds only the bills whose notice is still pending (the attribute is removed once notified).
+ */
+export const billsTable = {
+  id: "Bills",
+  envVar: "BILLS_TABLE",
+  partitionKey: { name: "customerNumber", type: "S" },
+  sortKey: { name: "billId", type: "S" },
+  localIndexes: [
+    {
+      name: "byBillingDate",
+      partitionKey: { name: "customerNumber", type: "S" },
+      sortKey: { name: "billingDate", type: "S" },
+      projection: "ALL",
+    },
+  ],
+  globalIndexes: [
+    {
+      name: "pendingNotices",
+      partitionKey: { name: "noticePending", type: "S" },
+      sortKey: { name: "availableOn", type: "S" },
+      projection: "ALL",
+    },
+  ],
+} as const satisfies TableDefinition;
+
+/** One contract per customer. */
+export const contractsTable = {
+  id: "Contracts",
+  envVar: "CONTRACTS_TABLE",
+  partitionKey: { name: "customerNumber", type: "S" },
+} as const satisfies TableDefinition;
+
+/**
+ * Short-lived security state: failed-attempt counters, verification and confirmation tokens (stored
+ * as hashes), enrollment locks. Everything in it expires through TTL.
+ */
+export const securityTable = {
+  id: "Security",
+  envVar: "SECURITY_TABLE",
+  partitionKey: { name: "pk", type: "S" },
+  ttlAttribute: "expiresAtEpoch",
+} as const satisfies TableDefinition;
+
+export const tables: readonly TableDefinition[] = [accountsTable, billsTable, contractsTable, securityTable];
+
+/** The deployed (and local) table name: one prefix per environment. */
+export function tableName(prefix: string, table: TableDefinition): string {
+  return `${prefix}-${table.id}`;
+}

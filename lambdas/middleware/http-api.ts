@@ -1,0 +1,177 @@
+import middy from "@middy/core";
+import httpHeaderNormalizer from "@middy/http-header-normalizer";
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
+import type { z } from "zod";
+import { logger } from "../adapters/observability";
+import { env } from "../definitions/environment";
+import { errors } from "../definitions/error-codes";
+import { DEFAULT_SUPPORT_PHONE, DEFAULT_WEB_ORIGIN, MAX_BODY_BYTES } from "../definitions/limits";
+import { corsAllowedHeaders } from "../definitions/routes";
+import { ApiError, type FieldError } from "../domain/api-error";
+import { type Language, preferredLanguage } from "../domain/language";
+
+export interface HttpConfig {
+  /** The one browser origin allowed to call the API (CORS). */
+  readonly webOrigin: string;
+  readonly supportPhone: string;
+}
+
+export function httpConfigFromEnv(source: NodeJS.ProcessEnv = process.env): HttpConfig {
+  return {
+    webOrigin: source[env.webOrigin] ?? DEFAULT_WEB_ORIGIN,
+    supportPhone: source[env.supportPhone] ?? DEFAULT_SUPPORT_PHONE,
+  };
+}
+
+export interface ApiRequest<B> {
+  readonly body: B;
+  readonly language: Language;
+  readonly pathParameters: Readonly<Record<string, string>>;
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly event: APIGatewayProxyEvent;
+}
+
+export interface ApiResult {
+  readonly statusCode: number;
+  readonly body?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** Headers every response carries, whatever its status. */
+const baseHeaders = {
+  "Content-Type": "application/json; charset=utf-8",
+  "Cache-Control": "no-store",
+  "X-Content-Type-Options": "nosniff",
+  "Strict-Transport-Security": "max-age=63072000; includeSubDomains",
+  "Referrer-Policy": "no-referrer",
+} as const;
+
+function header(event: APIGatewayProxyEvent, name: string): string | undefined {
+  // httpHeaderNormalizer lower-cases header names; read them lower-case, whatever the source.
+  return event.headers?.[name.toLowerCase()] ?? undefined;
+}
+
+/** CORS headers for the stage's web origin only; any other origin gets none. */
+export function corsHeaders(event: APIGatewayProxyEvent, config: HttpConfig): Record<string, string> {
+  const origin = header(event, "origin");
+  if (origin === undefined || origin !== config.webOrigin) return {};
+  return { "Access-Control-Allow-Origin": origin, Vary: "Origin" };
+}
+
+export function preflightHeaders(methods: readonly string[]): Record<string, string> {
+  return {
+    "Access-Control-Allow-Methods": [...methods, "OPTIONS"].join(", "),
+    "Access-Control-Allow-Headers": corsAllowedHeaders.join(", "),
+    "Access-Control-Max-Age": "600",
+  };
+}
+
+/** The contract's error body, in the request's language. */
+export function errorBody(error: ApiError, language: Language): unknown {
+  const message = error.options.message?.[language] ?? errors[error.code][language];
+  return {
+    error: {
+      code: error.code,
+      message,
+      ...(error.options.fields && error.options.fields.length > 0 ? { fields: error.options.fields } : {}),
+    },
+  };
+}
+
+/** Maps zod issues to the contract's `fields`: a schema may name its own code as the issue message. */
+export function fieldErrors(issues: readonly z.core.$ZodIssue[]): FieldError[] {
+  const out: FieldError[] = [];
+  for (const issue of issues) {
+    if (issue.code === "unrecognized_keys") {
+      for (const key of issue.keys)
+        out.push({ field: [...issue.path, key].join("."), code: "UNKNOWN_FIELD" });
+      continue;
+    }
+    const field = issue.path.map(String).join(".") || "body";
+    let code = "INVALID_FORMAT";
+    if (/^[A-Z][A-Z_]+$/.test(issue.message)) code = issue.message;
+    else if (issue.code === "invalid_type" && issue.input === undefined) code = "REQUIRED";
+    else if (issue.code === "invalid_type") code = "INVALID_TYPE";
+    out.push({ field, code });
+  }
+  return out;
+}
+
+/**
+ * Reads the JSON body: 413 over 16 KiB, 415 when the content type is not JSON, 400 MALFORMED_JSON
+ * when it does not parse, 400 VALIDATION_FAILED with fields when the schema refuses it.
+ */
+export function parseBody<S extends z.ZodType>(event: APIGatewayProxyEvent, schema: S): z.output<S> {
+  const raw = event.body ?? "";
+  const text = event.isBase64Encoded ? Buffer.from(raw, "base64").toString("utf8") : raw;
+  if (Buffer.byteLength(text, "utf8") > MAX_BODY_BYTES) throw new ApiError("PAYLOAD_TOO_LARGE");
+  const contentType = (header(event, "content-type") ?? "").split(";")[0]?.trim().toLowerCase();
+  if (contentType !== "application/json") throw new ApiError("UNSUPPORTED_MEDIA_TYPE");
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new ApiError("MALFORMED_JSON");
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw new ApiError("VALIDATION_FAILED", { fields: fieldErrors(parsed.error.issues) });
+  return parsed.data;
+}
+
+function respond(
+  event: APIGatewayProxyEvent,
+  config: HttpConfig,
+  statusCode: number,
+  body: unknown,
+  extra: Readonly<Record<string, string>> = {},
+): APIGatewayProxyResult {
+  return {
+    statusCode,
+    headers: { ...baseHeaders, ...corsHeaders(event, config), ...extra },
+    body: body === undefined ? "" : JSON.stringify(body),
+  };
+}
+
+export interface HttpApiOptions<S extends z.ZodType | undefined> {
+  /** The body's schema; routes without one ignore the body. */
+  readonly body?: S;
+  readonly config?: HttpConfig;
+}
+
+type BodyOf<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+/**
+ * Wraps a route's logic into an API Gateway REST proxy handler: header normalization, language,
+ * JSON body and schema, security and CORS headers, and the contract's error shape for every failure
+ * (an unexpected error is logged and answered as a generic 500, never with its stack).
+ */
+export function httpApi<S extends z.ZodType | undefined = undefined>(
+  options: HttpApiOptions<S>,
+  fn: (request: ApiRequest<BodyOf<S>>) => Promise<ApiResult>,
+) {
+  const config = options.config ?? httpConfigFromEnv();
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>()
+    .use(httpHeaderNormalizer())
+    .handler(async (event) => {
+      const language = preferredLanguage(header(event, "accept-language"));
+      try {
+        const body = (options.body ? parseBody(event, options.body) : undefined) as BodyOf<S>;
+        const result = await fn({
+          body,
+          language,
+          pathParameters: (event.pathParameters ?? {}) as Record<string, string>,
+          headers: event.headers ?? {},
+          event,
+        });
+        return respond(event, config, result.statusCode, result.body, result.headers);
+      } catch (error) {
+        if (error instanceof ApiError) {
+          return respond(event, config, error.status, errorBody(error, language), error.options.headers);
+        }
+        // The stack goes to the log (for operators), never to the response.
+        logger.error("Unexpected error", error as Error);
+        const internal = new ApiError("INTERNAL_ERROR");
+        return respond(event, config, internal.status, errorBody(internal, language));
+      }
+    });
+}
