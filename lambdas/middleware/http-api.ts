@@ -78,8 +78,18 @@ export function errorBody(error: ApiError, language: Language): unknown {
   };
 }
 
+/** The value at a path of the parsed body (zod 4 issues do not carry their input). */
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let value = input;
+  for (const key of path) {
+    if (value === null || typeof value !== "object") return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
 /** Maps zod issues to the contract's `fields`: a schema may name its own code as the issue message. */
-export function fieldErrors(issues: readonly z.core.$ZodIssue[]): FieldError[] {
+export function fieldErrors(issues: readonly z.core.$ZodIssue[], input: unknown): FieldError[] {
   const out: FieldError[] = [];
   for (const issue of issues) {
     if (issue.code === "unrecognized_keys") {
@@ -90,7 +100,7 @@ export function fieldErrors(issues: readonly z.core.$ZodIssue[]): FieldError[] {
     const field = issue.path.map(String).join(".") || "body";
     let code = "INVALID_FORMAT";
     if (/^[A-Z][A-Z_]+$/.test(issue.message)) code = issue.message;
-    else if (issue.code === "invalid_type" && issue.input === undefined) code = "REQUIRED";
+    else if (issue.code === "invalid_type" && valueAt(input, issue.path) === undefined) code = "REQUIRED";
     else if (issue.code === "invalid_type") code = "INVALID_TYPE";
     out.push({ field, code });
   }
@@ -114,7 +124,8 @@ export function parseBody<S extends z.ZodType>(event: APIGatewayProxyEvent, sche
     throw new ApiError("MALFORMED_JSON");
   }
   const parsed = schema.safeParse(json);
-  if (!parsed.success) throw new ApiError("VALIDATION_FAILED", { fields: fieldErrors(parsed.error.issues) });
+  if (!parsed.success)
+    throw new ApiError("VALIDATION_FAILED", { fields: fieldErrors(parsed.error.issues, json) });
   return parsed.data;
 }
 

@@ -1,0 +1,161 @@
+import { rmSync } from "node:fs";
+import type { Server } from "node:net";
+import { join } from "node:path";
+import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { env } from "../lambdas/definitions/environment";
+import { DEFAULT_SUPPORT_PHONE, DEFAULT_WEB_ORIGIN } from "../lambdas/definitions/limits";
+import { tableName, tables } from "../lambdas/definitions/tables";
+import { userPoolDefinition, userPoolEnv } from "../lambdas/definitions/user-pool";
+import { startCognito } from "./emulators/cognito";
+import { checkJava, startDynamoDb } from "./emulators/dynamodb";
+import { type ManagedProcess, portIsFree, StartupError } from "./emulators/process";
+import { startSes } from "./emulators/ses";
+import { createApiServer } from "./http-adapter";
+import { ensureTables, ensureUserPool, type LocalUserPool } from "./provision";
+import { LOCAL_CREDENTIALS, LOCAL_PREFIX, LOCAL_REGION, type LocalPorts, portVariables } from "./settings";
+
+export interface Endpoints {
+  readonly api: string;
+  readonly dynamodb: string;
+  readonly ses: string;
+  readonly cognito: { readonly endpoint: string; readonly userPoolId: string; readonly clientId: string };
+}
+
+export interface LocalStack {
+  readonly endpoints: Endpoints;
+  /** The environment the handlers run with (also set on this process). */
+  readonly environment: Readonly<Record<string, string>>;
+  stop(): Promise<void>;
+}
+
+export interface LocalStackOptions {
+  readonly ports: LocalPorts;
+  /** Where data, logs and emulator state live. */
+  readonly dir: string;
+  /** Data kept on disk between runs (npm start), or in memory (tests). */
+  readonly persist: boolean;
+  /** Start empty: remove what earlier runs left. */
+  readonly fresh?: boolean;
+  /** Serve the HTTP API too (npm start, API tests); tooling that only needs the emulators skips it. */
+  readonly serveApi?: boolean;
+  readonly onProgress?: (step: string) => void;
+}
+
+/**
+ * The environment every handler receives locally: the same variable names the CDK function
+ * construct sets, pointing the SDK at the emulators through its standard endpoint variables.
+ */
+export function handlerEnvironment(
+  endpoints: Omit<Endpoints, "api"> & { api?: string },
+): Record<string, string> {
+  const environment: Record<string, string> = {
+    AWS_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
+    AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: endpoints.cognito.endpoint,
+    AWS_ENDPOINT_URL_SESV2: endpoints.ses,
+    AWS_ENDPOINT_URL_SES: endpoints.ses,
+    POWERTOOLS_SERVICE_NAME: "enrollment-local",
+    POWERTOOLS_METRICS_DISABLED: "true",
+    [env.stage]: "local",
+    [env.webOrigin]: process.env.WEB_ORIGIN ?? DEFAULT_WEB_ORIGIN,
+    [env.webBaseUrl]: process.env.WEB_BASE_URL ?? process.env.WEB_ORIGIN ?? DEFAULT_WEB_ORIGIN,
+    [env.supportPhone]: process.env.SUPPORT_PHONE ?? DEFAULT_SUPPORT_PHONE,
+    [env.sesFrom]: "Cablevision <no-reply@example.com>",
+    [userPoolEnv.userPoolId]: endpoints.cognito.userPoolId,
+    [userPoolEnv.webClientId]: endpoints.cognito.clientId,
+  };
+  for (const table of tables) environment[table.envVar] = tableName(LOCAL_PREFIX, table);
+  return environment;
+}
+
+async function assertPortsFree(ports: LocalPorts, serveApi: boolean): Promise<void> {
+  for (const key of Object.keys(ports) as (keyof LocalPorts)[]) {
+    if (key === "api" && !serveApi) continue;
+    if (!(await portIsFree(ports[key]))) {
+      const { variable } = portVariables[key];
+      throw new StartupError(
+        `Port ${ports[key]} is already in use: stop what uses it (another npm start?) or set ${variable} to a free port.`,
+      );
+    }
+  }
+}
+
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise((done, fail) => {
+    server.once("error", fail);
+    server.listen({ port, host: "127.0.0.1" }, () => done());
+  });
+}
+
+/** Starts the emulators, creates tables and the user pool from the shared definitions, serves the API. */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const progress = options.onProgress ?? (() => undefined);
+  const serveApi = options.serveApi ?? true;
+  // Everything that can be checked before starting anything, so that a refusal is one clear line.
+  checkJava();
+  await assertPortsFree(options.ports, serveApi);
+  const dynamoDir = join(options.dir, "dynamodb");
+  const cognitoDir = join(options.dir, "cognito");
+  if (options.fresh) {
+    rmSync(dynamoDir, { recursive: true, force: true });
+    rmSync(cognitoDir, { recursive: true, force: true });
+  }
+  const logs = join(options.dir, "logs");
+  const running: ManagedProcess[] = [];
+  let server: Server | undefined;
+  const stop = async () => {
+    if (server) await new Promise<void>((done) => server?.close(() => done()));
+    await Promise.all(running.map((p) => p.stop()));
+  };
+  try {
+    progress("starting DynamoDB Local, the Cognito emulator and the SES emulator");
+    const started = await Promise.all([
+      startDynamoDb({
+        port: options.ports.dynamodb,
+        logFile: join(logs, "dynamodb.log"),
+        ...(options.persist ? { dataDir: dynamoDir } : {}),
+      }).then((p) => running.push(p)),
+      startCognito({
+        port: options.ports.cognito,
+        dataDir: cognitoDir,
+        logFile: join(logs, "cognito.log"),
+      }).then((p) => running.push(p)),
+      startSes({ port: options.ports.ses, logFile: join(logs, "ses.log") }).then((p) => running.push(p)),
+    ]);
+    void started;
+    const dynamodb = `http://localhost:${options.ports.dynamodb}`;
+    const cognitoEndpoint = `http://localhost:${options.ports.cognito}`;
+    const clientConfig = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
+    progress("creating the tables and the user pool");
+    const dynamoClient = new DynamoDBClient({ ...clientConfig, endpoint: dynamodb });
+    const cognitoClient = new CognitoIdentityProviderClient({ ...clientConfig, endpoint: cognitoEndpoint });
+    let pool: LocalUserPool;
+    try {
+      await ensureTables(dynamoClient, LOCAL_PREFIX);
+      pool = await ensureUserPool(cognitoClient, `${LOCAL_PREFIX}-${userPoolDefinition.id}`);
+    } finally {
+      dynamoClient.destroy();
+      cognitoClient.destroy();
+    }
+    const endpoints: Endpoints = {
+      api: `http://localhost:${options.ports.api}`,
+      dynamodb,
+      ses: `http://localhost:${options.ports.ses}`,
+      cognito: { endpoint: cognitoEndpoint, ...pool },
+    };
+    const environment = handlerEnvironment(endpoints);
+    Object.assign(process.env, environment);
+    if (serveApi) {
+      progress("serving the API");
+      server = createApiServer();
+      await listen(server, options.ports.api);
+    }
+    return { endpoints, environment, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

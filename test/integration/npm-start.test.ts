@@ -1,0 +1,113 @@
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { createServer, type Server } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { freePort, portIsFree } from "../../local/emulators/process";
+
+/** `npm start` as a person runs it: its own process, its own ports and folder, stopped with Ctrl-C. */
+const root = process.cwd();
+const dirs: string[] = [];
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+async function ports() {
+  return {
+    PORT: await freePort(),
+    DYNAMODB_PORT: await freePort(),
+    COGNITO_PORT: await freePort(),
+    SES_PORT: await freePort(),
+  };
+}
+
+function startCli(
+  env: Record<string, string | number>,
+  extra: NodeJS.ProcessEnv = {},
+): { child: ChildProcess; output: () => string; dir: string } {
+  const dir = mkdtempSync(join(tmpdir(), "enrollment-start-"));
+  dirs.push(dir);
+  let output = "";
+  const child = spawn(process.execPath, ["--import", "tsx", "local/start.ts"], {
+    cwd: root,
+    env: {
+      ...process.env,
+      LOCAL_DIR: dir,
+      ...Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)])),
+      ...extra,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout?.on("data", (d: Buffer) => {
+    output += d.toString();
+  });
+  child.stderr?.on("data", (d: Buffer) => {
+    output += d.toString();
+  });
+  return { child, output: () => output, dir };
+}
+
+function exitOf(child: ChildProcess): Promise<number | null> {
+  return new Promise((done) => {
+    if (child.exitCode !== null) done(child.exitCode);
+    else child.once("exit", (code) => done(code));
+  });
+}
+
+describe("npm start", () => {
+  it("serves /v1/health within 30 s, writes endpoints.json, and stops every child on Ctrl-C", async () => {
+    const env = await ports();
+    const { child, output, dir } = startCli(env);
+    const deadline = Date.now() + 30_000;
+    while (!output().includes("Local stack ready") && Date.now() < deadline && child.exitCode === null) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(output()).toContain("Local stack ready");
+    expect(output()).toContain(`http://localhost:${env.PORT}`);
+    const res = await fetch(`http://127.0.0.1:${env.PORT}/v1/health`);
+    expect(await res.json()).toEqual({ status: "ok" });
+    const endpoints = JSON.parse(readFileSync(join(dir, "endpoints.json"), "utf8"));
+    expect(endpoints).toMatchObject({
+      api: `http://localhost:${env.PORT}`,
+      dynamodb: `http://localhost:${env.DYNAMODB_PORT}`,
+      ses: `http://localhost:${env.SES_PORT}`,
+      cognito: { endpoint: `http://localhost:${env.COGNITO_PORT}` },
+    });
+    expect(endpoints.cognito.userPoolId).toMatch(/\S/);
+    child.kill("SIGINT");
+    expect(await exitOf(child)).toBe(0);
+    for (const port of Object.values(env)) expect(await portIsFree(port)).toBe(true);
+  });
+
+  it("says in one line which port is taken and exits 1", async () => {
+    const env = await ports();
+    const blocker: Server = createServer();
+    await new Promise<void>((done) =>
+      blocker.listen({ port: env.COGNITO_PORT, host: "127.0.0.1" }, () => done()),
+    );
+    try {
+      const { child, output } = startCli(env);
+      expect(await exitOf(child)).toBe(1);
+      expect(output().trim()).toBe(
+        `npm start: Port ${env.COGNITO_PORT} is already in use: stop what uses it (another npm start?) or set COGNITO_PORT to a free port.`,
+      );
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it("says in one line that Java 17+ is needed when there is no java, and exits 1", async () => {
+    const env = await ports();
+    // A PATH with node and nothing else: no java.
+    const bin = mkdtempSync(join(tmpdir(), "enrollment-nojava-"));
+    dirs.push(bin);
+    symlinkSync(process.execPath, join(bin, "node"));
+    expect(spawnSync("java", ["-version"], { env: { PATH: bin } }).error).toBeDefined();
+    const { child, output } = startCli(env, { PATH: bin });
+    expect(await exitOf(child)).toBe(1);
+    const lines = output().trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^npm start: Java 17\+ is needed .* install it/);
+  });
+});
