@@ -7,11 +7,14 @@ import { env } from "../lambdas/definitions/environment";
 import { DEFAULT_SUPPORT_PHONE, DEFAULT_WEB_ORIGIN } from "../lambdas/definitions/limits";
 import { tableName, tables } from "../lambdas/definitions/tables";
 import { userPoolDefinition, userPoolEnv } from "../lambdas/definitions/user-pool";
+import { loadDemoData } from "./demo/load-demo";
 import { startCognito } from "./emulators/cognito";
 import { checkJava, startDynamoDb } from "./emulators/dynamodb";
 import { type ManagedProcess, portIsFree, StartupError } from "./emulators/process";
 import { startSes } from "./emulators/ses";
 import { createApiServer } from "./http-adapter";
+import { localTargetAt } from "./import/target";
+import { ensureLocalPepper, readLocalPepper } from "./pepper-file";
 import { ensureTables, ensureUserPool, type LocalUserPool } from "./provision";
 import { LOCAL_CREDENTIALS, LOCAL_PREFIX, LOCAL_REGION, type LocalPorts, portVariables } from "./settings";
 
@@ -39,6 +42,8 @@ export interface LocalStackOptions {
   readonly fresh?: boolean;
   /** Serve the HTTP API too (npm start, API tests); tooling that only needs the emulators skips it. */
   readonly serveApi?: boolean;
+  /** Load the demo customers (npm start). */
+  readonly demo?: boolean;
   readonly onProgress?: (step: string) => void;
 }
 
@@ -146,7 +151,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ses: `http://localhost:${options.ports.ses}`,
       cognito: { endpoint: cognitoEndpoint, ...pool },
     };
-    const environment = handlerEnvironment(endpoints);
+    const pepperFile = ensureLocalPepper(options.dir);
+    const environment = { ...handlerEnvironment(endpoints), PEPPER_FILE: pepperFile };
+    if (options.demo) {
+      progress("loading the demo customers");
+      const target = localTargetAt(dynamodb, readLocalPepper(options.dir));
+      try {
+        await loadDemoData(target);
+      } finally {
+        target.close();
+      }
+    }
     Object.assign(process.env, environment);
     if (serveApi) {
       progress("serving the API");

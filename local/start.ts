@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { StartupError } from "./emulators/process";
 import { localDir, portsFromEnv, SettingsError } from "./settings";
@@ -21,20 +21,27 @@ async function main(): Promise<void> {
     ports,
     dir: localDir,
     persist: true,
+    demo: true,
     fresh: args.includes("--fresh"),
     onProgress: (step) => process.stdout.write(`… ${step}\n`),
   });
+  const endpointsFile = join(localDir, "endpoints.json");
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    process.stdout.write(`\n${signal}: stopping the local stack…\n`);
+    try {
+      process.stdout.write(`\n${signal}: stopping the local stack…\n`);
+    } catch {
+      // the terminal may be gone; stopping matters more than saying so
+    }
+    rmSync(endpointsFile, { force: true });
     await stack.stop();
     process.exit(0);
   };
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
-  writeFileSync(join(localDir, "endpoints.json"), `${JSON.stringify(stack.endpoints, null, 2)}\n`);
+  writeFileSync(endpointsFile, `${JSON.stringify(stack.endpoints, null, 2)}\n`);
   const seconds = ((performance.now() - began) / 1000).toFixed(1);
   process.stdout.write(
     [

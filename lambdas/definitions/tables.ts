@@ -32,7 +32,10 @@ export interface TableDefinition {
   readonly ttlAttribute?: string;
 }
 
-/** Customer accounts copied from the billing system, plus the enrollment state of each. */
+/**
+ * Customer accounts as the billing system sends them (the importer replaces the whole item on each
+ * import). The enrollment state lives apart, in the profiles table, so an import never clobbers it.
+ */
 export const accountsTable = {
   id: "Accounts",
   envVar: "ACCOUNTS_TABLE",
@@ -40,8 +43,10 @@ export const accountsTable = {
 } as const satisfies TableDefinition;
 
 /**
- * Bills. A customer's bills newest first come from the local index on billingDate; the sparse global
- * index holds only the bills whose notice is still pending (the attribute is removed once notified).
+ * Bills. A customer's bills newest first come from the local index on billingDate. The sparse global
+ * index holds only the bills whose notice is still pending: the importer sets `noticeShard` (one of
+ * NOTICE_SHARDS values, so that a large import spreads its index writes) and the notice pipeline
+ * removes it once the bill is settled.
  */
 export const billsTable = {
   id: "Bills",
@@ -59,11 +64,18 @@ export const billsTable = {
   globalIndexes: [
     {
       name: "pendingNotices",
-      partitionKey: { name: "noticePending", type: "S" },
+      partitionKey: { name: "noticeShard", type: "S" },
       sortKey: { name: "availableOn", type: "S" },
       projection: "ALL",
     },
   ],
+} as const satisfies TableDefinition;
+
+/** The enrollment state of each account: profile status, e-mail, billing preference, activation. */
+export const profilesTable = {
+  id: "Profiles",
+  envVar: "PROFILES_TABLE",
+  partitionKey: { name: "customerNumber", type: "S" },
 } as const satisfies TableDefinition;
 
 /** One contract per customer. */
@@ -84,7 +96,16 @@ export const securityTable = {
   ttlAttribute: "expiresAtEpoch",
 } as const satisfies TableDefinition;
 
-export const tables: readonly TableDefinition[] = [accountsTable, billsTable, contractsTable, securityTable];
+export const tables: readonly TableDefinition[] = [
+  accountsTable,
+  profilesTable,
+  billsTable,
+  contractsTable,
+  securityTable,
+];
+
+/** How many partitions the pending-notices index is spread over. */
+export const NOTICE_SHARDS = 8;
 
 /** The deployed (and local) table name: one prefix per environment. */
 export function tableName(prefix: string, table: TableDefinition): string {

@@ -48,6 +48,18 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** Children still running: killed when this process exits, however it exits (but SIGKILL). */
+const live = new Set<ChildProcess>();
+process.once("exit", () => {
+  for (const child of live) {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+});
+
 export interface ManagedProcess {
   readonly name: string;
   readonly child: ChildProcess;
@@ -74,7 +86,13 @@ export function startProcess(
   });
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
-  const exited = new Promise<void>((done) => child.once("exit", () => done()));
+  live.add(child);
+  const exited = new Promise<void>((done) =>
+    child.once("exit", () => {
+      live.delete(child);
+      done();
+    }),
+  );
   return {
     name,
     child,

@@ -1,0 +1,100 @@
+import { NOTICE_SHARDS } from "../definitions/tables";
+import {
+  type AccountRecord,
+  availableOn,
+  type BillRecord,
+  type ContractRecord,
+} from "../domain/billing-records";
+import { factorHash } from "../domain/verification-hash";
+
+/**
+ * How billing records are stored. Secrets are kept only as keyed hashes; money as integer cents.
+ * Attribute names are the record's own, so reading code and the README's model agree.
+ */
+
+export interface AccountItem {
+  readonly customerNumber: string;
+  readonly accessCodeHash: string;
+  readonly phoneHash: string;
+  readonly postalCodeHash: string;
+  readonly lastDebitHash: string;
+  readonly language: "fr" | "en";
+  readonly balanceCents: number;
+  readonly fullName: string;
+  readonly importedAt: string;
+}
+
+export function accountItem(record: AccountRecord, pepper: Uint8Array, now: Date): AccountItem {
+  const n = record.customerNumber;
+  return {
+    customerNumber: n,
+    accessCodeHash: factorHash(pepper, "accessCode", n, record.accessCode),
+    phoneHash: factorHash(pepper, "phone", n, record.phone),
+    postalCodeHash: factorHash(pepper, "postalCode", n, record.postalCode),
+    lastDebitHash: factorHash(pepper, "lastDebit", n, String(record.lastDebitCents)),
+    language: record.language,
+    balanceCents: record.balanceCents,
+    fullName: record.fullName,
+    importedAt: now.toISOString(),
+  };
+}
+
+export interface BillItem {
+  readonly customerNumber: string;
+  readonly billId: string;
+  readonly billingDate: string;
+  readonly dueDate: string;
+  readonly amountDueCents: number;
+  readonly balanceCents: number;
+  readonly availableOn: string;
+  readonly documentKey?: string;
+  /** Present while the notice is pending: the partition of the sparse pending-notices index. */
+  readonly noticeShard?: string;
+  readonly importedAt: string;
+}
+
+/** A stable shard per bill, so that a re-import keeps a bill in the same index partition. */
+export function noticeShard(customerNumber: string, billId: string): string {
+  let h = 0;
+  for (const ch of `${customerNumber}/${billId}`) h = (h * 31 + (ch.codePointAt(0) ?? 0)) >>> 0;
+  return String(h % NOTICE_SHARDS);
+}
+
+export function billItem(record: BillRecord, noticeDelayDays: number, now: Date): BillItem {
+  return {
+    customerNumber: record.customerNumber,
+    billId: record.billId,
+    billingDate: record.billingDate,
+    dueDate: record.dueDate,
+    amountDueCents: record.amountDueCents,
+    balanceCents: record.balanceCents,
+    availableOn: availableOn(record.billingDate, noticeDelayDays),
+    ...(record.documentKey ? { documentKey: record.documentKey } : {}),
+    // Every imported bill enters the pending index; the notice pipeline settles it (sent or skipped)
+    // and keeps its own record of what was sent, so a re-import can never send a notice twice.
+    noticeShard: noticeShard(record.customerNumber, record.billId),
+    importedAt: now.toISOString(),
+  };
+}
+
+export interface ContractItem {
+  readonly customerNumber: string;
+  readonly contractId: string;
+  readonly startDate: string;
+  readonly endDate: string | null;
+  readonly services: readonly { readonly name: string; readonly monthlyPriceCents: number }[];
+  readonly documentKey?: string;
+  readonly importedAt: string;
+}
+
+export function contractItem(record: ContractRecord, now: Date): ContractItem {
+  return {
+    customerNumber: record.customerNumber,
+    contractId: record.contractId,
+    startDate: record.startDate,
+    endDate: record.endDate,
+    services: record.services.map((s) => ({ name: s.name, monthlyPriceCents: s.monthlyPriceCents })),
+    ...(record.documentKey ? { documentKey: record.documentKey } : {}),
+    importedAt: now.toISOString(),
+  };
+}

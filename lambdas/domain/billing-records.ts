@@ -1,0 +1,239 @@
+import { z } from "zod";
+import { addDays, isCalendarDate } from "./dates";
+import { parseCents } from "./money";
+import {
+  normalizeAccessCode,
+  normalizeCustomerNumber,
+  normalizePhone,
+  normalizePostalCode,
+} from "./normalize";
+
+/**
+ * The billing system's records (contract section 5) and the zod schema of each CSV row. A schema's
+ * messages are the reasons an operator reads next to the line number of a refused row.
+ */
+
+export interface AccountRecord {
+  readonly customerNumber: string;
+  readonly accessCode: string;
+  readonly phone: string;
+  readonly postalCode: string;
+  readonly lastDebitCents: number;
+  readonly language: "fr" | "en";
+  readonly balanceCents: number;
+  readonly fullName: string;
+}
+
+export interface BillRecord {
+  readonly billId: string;
+  readonly customerNumber: string;
+  readonly billingDate: string;
+  readonly dueDate: string;
+  readonly amountDueCents: number;
+  readonly balanceCents: number;
+  readonly documentKey?: string;
+}
+
+export interface ContractService {
+  readonly name: string;
+  readonly monthlyPriceCents: number;
+}
+
+export interface ContractRecord {
+  readonly contractId: string;
+  readonly customerNumber: string;
+  readonly startDate: string;
+  readonly endDate: string | null;
+  readonly services: readonly ContractService[];
+  readonly documentKey?: string;
+}
+
+function normalized(normalize: (v: string) => string | null, reason: string) {
+  return z.string().transform((value, ctx) => {
+    const out = normalize(value);
+    if (out === null) {
+      ctx.addIssue({ code: "custom", message: reason });
+      return z.NEVER;
+    }
+    return out;
+  });
+}
+
+function cents(reason: string, allowNegative: boolean) {
+  return normalized((v) => {
+    const c = parseCents(v, { allowNegative });
+    return c === null ? null : String(c);
+  }, reason).transform(Number);
+}
+
+const customerNumber = normalized(normalizeCustomerNumber, "must be exactly 7 digits");
+const calendarDate = z.string().trim().refine(isCalendarDate, "must be a real date written YYYY-MM-DD");
+const identifier = (what: string) =>
+  z
+    .string()
+    .trim()
+    .regex(
+      /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
+      `${what} must be 1 to 64 letters, digits, dots, dashes or underscores`,
+    );
+/** A key in the documents bucket: relative, no "..", no odd characters. */
+const documentKey = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .refine(
+    (v) => v === undefined || (/^[A-Za-z0-9][A-Za-z0-9/._-]{0,255}$/.test(v) && !v.split("/").includes("..")),
+    "must be a relative key of letters, digits, '/', '.', '-' or '_'",
+  );
+
+export const accountRow = z
+  .object({
+    customerNumber,
+    accessCode: normalized(normalizeAccessCode, "must be exactly 5 digits"),
+    phone: normalized(normalizePhone, "must be a 10-digit phone number with the area code"),
+    postalCode: normalized(normalizePostalCode, "must be a Canadian postal code like A1A1A1"),
+    lastDebitAmount: cents("must be a positive amount with at most two decimals", false),
+    language: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .pipe(z.enum(["fr", "en"], { error: "must be fr or en" })),
+    balance: cents("must be an amount with at most two decimals (negative when in credit)", true),
+    fullName: z.string().trim().min(1, "must not be empty").max(200, "must be at most 200 characters"),
+  })
+  .transform(
+    (r): AccountRecord => ({
+      customerNumber: r.customerNumber,
+      accessCode: r.accessCode,
+      phone: r.phone,
+      postalCode: r.postalCode,
+      lastDebitCents: r.lastDebitAmount,
+      language: r.language,
+      balanceCents: r.balance,
+      fullName: r.fullName,
+    }),
+  );
+
+export const billRow = z
+  .object({
+    billId: identifier("billId"),
+    customerNumber,
+    billingDate: calendarDate,
+    dueDate: calendarDate,
+    amountDue: cents("must be an amount with at most two decimals", true),
+    balance: cents("must be an amount with at most two decimals (negative when in credit)", true),
+    documentKey: documentKey.optional(),
+  })
+  .superRefine((r, ctx) => {
+    if (r.dueDate < r.billingDate) {
+      ctx.addIssue({ code: "custom", path: ["dueDate"], message: "must not be before billingDate" });
+    }
+  })
+  .transform(
+    (r): BillRecord => ({
+      billId: r.billId,
+      customerNumber: r.customerNumber,
+      billingDate: r.billingDate,
+      dueDate: r.dueDate,
+      amountDueCents: r.amountDue,
+      balanceCents: r.balance,
+      ...(r.documentKey ? { documentKey: r.documentKey } : {}),
+    }),
+  );
+
+/** "Internet 120:55.00|Télé de base:32.50": services separated by "|", each "name:monthly price". */
+function parseServices(value: string): ContractService[] | null {
+  const services: ContractService[] = [];
+  for (const part of value.split("|")) {
+    const at = part.lastIndexOf(":");
+    if (at <= 0) return null;
+    const name = part.slice(0, at).trim();
+    const price = parseCents(part.slice(at + 1), { allowNegative: false });
+    if (!name || name.length > 100 || price === null) return null;
+    services.push({ name, monthlyPriceCents: price });
+  }
+  return services.length > 0 ? services : null;
+}
+
+export const contractRow = z
+  .object({
+    contractId: identifier("contractId"),
+    customerNumber,
+    startDate: calendarDate,
+    endDate: z
+      .string()
+      .trim()
+      .refine((v) => v === "" || isCalendarDate(v), "must be empty or a real date written YYYY-MM-DD"),
+    services: z.string().transform((value, ctx) => {
+      const services = parseServices(value);
+      if (services === null) {
+        ctx.addIssue({
+          code: "custom",
+          message: 'must be "name:price" entries separated by "|", prices like 55.00',
+        });
+        return z.NEVER;
+      }
+      return services;
+    }),
+    documentKey: documentKey.optional(),
+  })
+  .superRefine((r, ctx) => {
+    if (r.endDate !== "" && r.endDate < r.startDate) {
+      ctx.addIssue({ code: "custom", path: ["endDate"], message: "must not be before startDate" });
+    }
+  })
+  .transform(
+    (r): ContractRecord => ({
+      contractId: r.contractId,
+      customerNumber: r.customerNumber,
+      startDate: r.startDate,
+      endDate: r.endDate === "" ? null : r.endDate,
+      services: r.services,
+      ...(r.documentKey ? { documentKey: r.documentKey } : {}),
+    }),
+  );
+
+/** The three files: their columns in order (an optional last one), their row schema and their key. */
+export const billingFiles = {
+  accounts: {
+    columns: [
+      "customerNumber",
+      "accessCode",
+      "phone",
+      "postalCode",
+      "lastDebitAmount",
+      "language",
+      "balance",
+      "fullName",
+    ],
+    optionalLastColumn: null,
+    schema: accountRow,
+    key: (r: AccountRecord) => r.customerNumber,
+    keyLabel: "customerNumber",
+  },
+  bills: {
+    columns: ["billId", "customerNumber", "billingDate", "dueDate", "amountDue", "balance"],
+    optionalLastColumn: "documentKey",
+    schema: billRow,
+    key: (r: BillRecord) => `${r.customerNumber}/${r.billId}`,
+    keyLabel: "customerNumber/billId",
+  },
+  contracts: {
+    columns: ["contractId", "customerNumber", "startDate", "endDate", "services"],
+    optionalLastColumn: "documentKey",
+    schema: contractRow,
+    key: (r: ContractRecord) => r.customerNumber,
+    keyLabel: "customerNumber (one contract per customer)",
+  },
+} as const;
+
+export type BillingFileKind = keyof typeof billingFiles;
+
+/** The date a bill becomes available online and its notice is due: billing date + the delay. */
+export function availableOn(billingDate: string, noticeDelayDays: number): string {
+  return addDays(billingDate, noticeDelayDays);
+}
+
+export function isBillingFileKind(value: string): value is BillingFileKind {
+  return Object.hasOwn(billingFiles, value);
+}

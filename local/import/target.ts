@@ -1,0 +1,105 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { CloudFormationClient, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { createDocumentClient } from "../../lambdas/adapters/dynamodb";
+import { decodePepper } from "../../lambdas/adapters/pepper";
+import { accountsTable, billsTable, contractsTable, tableName } from "../../lambdas/definitions/tables";
+import { getStage, stackNamePrefix } from "../../lib/config/stages";
+import { statefulOutputKeys, tableNameOutputKey } from "../../lib/stacks/stateful-stack";
+import { readLocalPepper } from "../pepper-file";
+import { LOCAL_CREDENTIALS, LOCAL_PREFIX, LOCAL_REGION, localDir } from "../settings";
+import type { Endpoints } from "../stack";
+import { ImportFileError, type ImportTarget } from "./import-file";
+
+const DEFAULT_NOTICE_DELAY_DAYS = 3;
+
+/** The running local stack, found through .local/endpoints.json. */
+export function localTarget(dir = localDir): ImportTarget & { close(): void } {
+  const file = join(dir, "endpoints.json");
+  if (!existsSync(file)) {
+    throw new ImportFileError(
+      "the local stack is not running (no .local/endpoints.json): start it with `npm start`, or name a deployed stage with --stage",
+    );
+  }
+  const endpoints = JSON.parse(readFileSync(file, "utf8")) as Endpoints;
+  let pepper: Uint8Array;
+  try {
+    pepper = readLocalPepper(dir);
+  } catch {
+    throw new ImportFileError(
+      "the local pepper file .local/pepper is missing: start the local stack with `npm start`",
+    );
+  }
+  return localTargetAt(endpoints.dynamodb, pepper);
+}
+
+export function localTargetAt(endpoint: string, pepper: Uint8Array): ImportTarget & { close(): void } {
+  const raw = new DynamoDBClient({
+    endpoint,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+    maxAttempts: 3,
+  });
+  return {
+    client: createDocumentClient(raw),
+    tables: {
+      accounts: tableName(LOCAL_PREFIX, accountsTable),
+      bills: tableName(LOCAL_PREFIX, billsTable),
+      contracts: tableName(LOCAL_PREFIX, contractsTable),
+    },
+    pepper,
+    noticeDelayDays: Number(process.env.NOTICE_DELAY_DAYS ?? DEFAULT_NOTICE_DELAY_DAYS),
+    close: () => raw.destroy(),
+  };
+}
+
+/**
+ * A deployed stage: table names and the pepper secret's name from the stateful stack's outputs,
+ * with the operator's AWS credentials.
+ */
+export async function stageTarget(stageName: string): Promise<ImportTarget & { close(): void }> {
+  const stage = getStage(stageName);
+  const stackName = `${stackNamePrefix(stage)}-Stateful`;
+  const cloudFormation = new CloudFormationClient({ region: stage.region });
+  let outputs: Map<string, string>;
+  try {
+    const { Stacks } = await cloudFormation.send(new DescribeStacksCommand({ StackName: stackName }));
+    outputs = new Map((Stacks?.[0]?.Outputs ?? []).map((o) => [o.OutputKey ?? "", o.OutputValue ?? ""]));
+  } catch (error) {
+    throw new ImportFileError(
+      `cannot read the outputs of the stack ${stackName} in ${stage.region} (${error instanceof Error ? error.name : String(error)}): is the stage deployed, and are your AWS credentials set?`,
+    );
+  } finally {
+    cloudFormation.destroy();
+  }
+  const output = (key: string): string => {
+    const value = outputs.get(key);
+    if (!value)
+      throw new ImportFileError(`the stack ${stackName} has no output ${key}: deploy the current version`);
+    return value;
+  };
+  const secrets = new SecretsManagerClient({ region: stage.region });
+  let pepper: Uint8Array;
+  try {
+    const secret = await secrets.send(
+      new GetSecretValueCommand({ SecretId: output(statefulOutputKeys.pepperSecretName) }),
+    );
+    pepper = decodePepper(secret.SecretString ?? "");
+  } finally {
+    secrets.destroy();
+  }
+  const raw = new DynamoDBClient({ region: stage.region, maxAttempts: 5 });
+  return {
+    client: createDocumentClient(raw),
+    tables: {
+      accounts: output(tableNameOutputKey(accountsTable)),
+      bills: output(tableNameOutputKey(billsTable)),
+      contracts: output(tableNameOutputKey(contractsTable)),
+    },
+    pepper,
+    noticeDelayDays: stage.notices.delayDays,
+    close: () => raw.destroy(),
+  };
+}
