@@ -1,6 +1,7 @@
 /**
  * Every error code of the API with its HTTP status and its message in French (first) and English.
  * The error middleware, the API Gateway gateway responses and the OpenAPI document read this table.
+ * `{supportPhone}` in a message is replaced by the stage's support phone number.
  */
 
 export interface ErrorDefinition {
@@ -35,6 +36,36 @@ export const errors = {
     status: 400,
     fr: "Certains champs sont invalides.",
     en: "Some fields are invalid.",
+  },
+  VERIFICATION_FAILED: {
+    status: 403,
+    fr: "Les renseignements fournis ne correspondent pas à nos dossiers. Vérifiez-les et réessayez, ou communiquez avec notre service à la clientèle au {supportPhone}.",
+    en: "The information provided does not match our records. Check it and try again, or call our customer service at {supportPhone}.",
+  },
+  TOO_MANY_ATTEMPTS: {
+    status: 429,
+    fr: "Trop de tentatives infructueuses pour ce compte. Réessayez plus tard ou communiquez avec notre service à la clientèle au {supportPhone}.",
+    en: "Too many failed attempts for this account. Try again later or call our customer service at {supportPhone}.",
+  },
+  ALREADY_ENROLLED: {
+    status: 409,
+    fr: "Ce compte est déjà inscrit aux Services en ligne. Connectez-vous avec votre adresse courriel.",
+    en: "This account is already enrolled in online services. Sign in with your e-mail address.",
+  },
+  EMAIL_IN_USE: {
+    status: 409,
+    fr: "Cette adresse courriel est déjà utilisée par un autre compte. Utilisez une autre adresse.",
+    en: "This e-mail address is already used by another account. Use another address.",
+  },
+  ENROLLMENT_IN_PROGRESS: {
+    status: 409,
+    fr: "Une inscription pour ce compte est en cours. Réessayez dans quelques instants.",
+    en: "An enrollment for this account is in progress. Try again in a few moments.",
+  },
+  INVALID_TOKEN: {
+    status: 401,
+    fr: "Ce lien ou ce jeton est invalide, expiré ou déjà utilisé. Recommencez la vérification de votre compte.",
+    en: "This link or token is invalid, expired or already used. Start the verification of your account again.",
   },
   UNAUTHORIZED: {
     status: 401,

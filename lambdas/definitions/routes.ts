@@ -13,6 +13,9 @@ export type HttpMethod = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
 export const apiFunctions = {
   health: { entry: "health", description: "GET /v1/health" },
   fallback: { entry: "fallback", description: "Unknown routes (404) and wrong methods (405)" },
+  verifications: { entry: "verifications", description: "POST /v1/enrollment/verifications" },
+  enrollments: { entry: "enrollments", description: "POST /v1/enrollments" },
+  confirmation: { entry: "confirmation", description: "POST /v1/enrollments/confirmation" },
 } as const;
 
 export type ApiFunctionName = keyof typeof apiFunctions;
@@ -30,6 +33,21 @@ export interface RouteDefinition {
 
 export const routes: readonly RouteDefinition[] = [
   { method: "GET", path: "/v1/health", function: "health", auth: false },
+  {
+    method: "POST",
+    path: "/v1/enrollment/verifications",
+    function: "verifications",
+    auth: false,
+    throttled: "enrollment",
+  },
+  { method: "POST", path: "/v1/enrollments", function: "enrollments", auth: false, throttled: "enrollment" },
+  {
+    method: "POST",
+    path: "/v1/enrollments/confirmation",
+    function: "confirmation",
+    auth: false,
+    throttled: "enrollment",
+  },
 ];
 
 /** Headers a browser may send on a cross-origin request (the contract's CORS rule). */

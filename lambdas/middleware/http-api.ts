@@ -1,13 +1,17 @@
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
+import { captureLambdaHandler } from "@aws-lambda-powertools/tracer/middleware";
 import middy from "@middy/core";
 import httpHeaderNormalizer from "@middy/http-header-normalizer";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
-import type { z } from "zod";
-import { logger } from "../adapters/observability";
+import type * as z from "zod";
+import { logger, metrics, tracer } from "../adapters/observability";
 import { env } from "../definitions/environment";
 import { errors } from "../definitions/error-codes";
 import { DEFAULT_SUPPORT_PHONE, DEFAULT_WEB_ORIGIN, MAX_BODY_BYTES } from "../definitions/limits";
 import { corsAllowedHeaders } from "../definitions/routes";
 import { ApiError, type FieldError } from "../domain/api-error";
+import { DependencyUnavailableError, PasswordRejectedError } from "../domain/enrollment/ports";
 import { type Language, preferredLanguage } from "../domain/language";
 
 export interface HttpConfig {
@@ -67,8 +71,9 @@ export function preflightHeaders(methods: readonly string[]): Record<string, str
 }
 
 /** The contract's error body, in the request's language. */
-export function errorBody(error: ApiError, language: Language): unknown {
-  const message = error.options.message?.[language] ?? errors[error.code][language];
+export function errorBody(error: ApiError, language: Language, supportPhone: string): unknown {
+  const template: string = error.options.message?.[language] ?? errors[error.code][language];
+  const message = template.replaceAll("{supportPhone}", supportPhone);
   return {
     error: {
       code: error.code,
@@ -149,6 +154,19 @@ export interface HttpApiOptions<S extends z.ZodType | undefined> {
   readonly config?: HttpConfig;
 }
 
+/** Domain failures that have an HTTP meaning: a throttled dependency is a 503, never a 500. */
+function asApiError(error: unknown): unknown {
+  if (error instanceof DependencyUnavailableError) {
+    return new ApiError("SERVICE_UNAVAILABLE", {
+      headers: { "Retry-After": String(error.retryAfterSeconds) },
+    });
+  }
+  if (error instanceof PasswordRejectedError) {
+    return new ApiError("VALIDATION_FAILED", { fields: [{ field: "password", code: "WEAK_PASSWORD" }] });
+  }
+  return error;
+}
+
 type BodyOf<S> = S extends z.ZodType ? z.output<S> : undefined;
 
 /**
@@ -162,6 +180,9 @@ export function httpApi<S extends z.ZodType | undefined = undefined>(
 ) {
   const config = options.config ?? httpConfigFromEnv();
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>()
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics))
     .use(httpHeaderNormalizer())
     .handler(async (event) => {
       const language = preferredLanguage(header(event, "accept-language"));
@@ -175,14 +196,21 @@ export function httpApi<S extends z.ZodType | undefined = undefined>(
           event,
         });
         return respond(event, config, result.statusCode, result.body, result.headers);
-      } catch (error) {
+      } catch (caught) {
+        const error = asApiError(caught);
         if (error instanceof ApiError) {
-          return respond(event, config, error.status, errorBody(error, language), error.options.headers);
+          return respond(
+            event,
+            config,
+            error.status,
+            errorBody(error, language, config.supportPhone),
+            error.options.headers,
+          );
         }
         // The stack goes to the log (for operators), never to the response.
         logger.error("Unexpected error", error as Error);
         const internal = new ApiError("INTERNAL_ERROR");
-        return respond(event, config, internal.status, errorBody(internal, language));
+        return respond(event, config, internal.status, errorBody(internal, language, config.supportPhone));
       }
     });
 }

@@ -1,0 +1,123 @@
+import {
+  AdminCreateUserCommand,
+  AdminDeleteUserCommand,
+  AdminGetUserCommand,
+  AdminSetUserPasswordCommand,
+  AdminUpdateUserAttributesCommand,
+  CognitoIdentityProviderClient,
+} from "@aws-sdk/client-cognito-identity-provider";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
+import { CUSTOMER_NUMBER_CLAIM } from "../definitions/user-pool";
+import {
+  DependencyUnavailableError,
+  type IdentityProvider,
+  PasswordRejectedError,
+} from "../domain/enrollment/ports";
+
+/** The function's one Cognito client; locally AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER points it at the emulator. */
+let shared: CognitoIdentityProviderClient | undefined;
+export function cognitoClient(): CognitoIdentityProviderClient {
+  shared ??= new CognitoIdentityProviderClient({
+    maxAttempts: 2,
+    requestHandler: new NodeHttpHandler({ connectionTimeout: 1000, requestTimeout: 3000 }),
+  });
+  return shared;
+}
+
+const THROTTLED = new Set(["TooManyRequestsException", "LimitExceededException", "ThrottlingException"]);
+const UNAVAILABLE = new Set([
+  "InternalErrorException",
+  "ServiceUnavailableException",
+  "TimeoutError",
+  "RequestTimeout",
+]);
+
+/** Throttling and outages become DependencyUnavailableError (503 + Retry-After), never a 500. */
+function translate(error: unknown): never {
+  const name = (error as { name?: string })?.name ?? "";
+  if (THROTTLED.has(name)) throw new DependencyUnavailableError("Cognito", 2);
+  if (UNAVAILABLE.has(name) || (error as { code?: string })?.code === "ECONNREFUSED") {
+    throw new DependencyUnavailableError("Cognito", 5);
+  }
+  if (name === "InvalidPasswordException") throw new PasswordRejectedError();
+  throw error;
+}
+
+const isNotFound = (error: unknown) => (error as { name?: string })?.name === "UserNotFoundException";
+
+/**
+ * Customers in the user pool: the e-mail is the sign-in name, `custom:customerNumber` links the user
+ * to its account and is set once at creation (immutable; no app client may write it).
+ */
+export function cognitoIdentity(client: CognitoIdentityProviderClient, userPoolId: string): IdentityProvider {
+  return {
+    async createUser(email, customerNumber, language) {
+      try {
+        await client.send(
+          new AdminCreateUserCommand({
+            UserPoolId: userPoolId,
+            Username: email,
+            MessageAction: "SUPPRESS",
+            UserAttributes: [
+              { Name: "email", Value: email },
+              { Name: "email_verified", Value: "false" },
+              { Name: "locale", Value: language === "en" ? "en-CA" : "fr-CA" },
+              { Name: CUSTOMER_NUMBER_CLAIM, Value: customerNumber },
+            ],
+          }),
+        );
+        return "created";
+      } catch (error) {
+        if ((error as { name?: string })?.name === "UsernameExistsException") return "exists";
+        return translate(error);
+      }
+    },
+
+    async customerNumberOf(email) {
+      try {
+        const out = await client.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: email }));
+        return out.UserAttributes?.find((a) => a.Name === CUSTOMER_NUMBER_CLAIM)?.Value ?? null;
+      } catch (error) {
+        if (isNotFound(error)) return null;
+        return translate(error);
+      }
+    },
+
+    async setPassword(email, password) {
+      try {
+        await client.send(
+          new AdminSetUserPasswordCommand({
+            UserPoolId: userPoolId,
+            Username: email,
+            Password: password,
+            Permanent: true,
+          }),
+        );
+      } catch (error) {
+        translate(error);
+      }
+    },
+
+    async deleteUser(email) {
+      try {
+        await client.send(new AdminDeleteUserCommand({ UserPoolId: userPoolId, Username: email }));
+      } catch (error) {
+        if (!isNotFound(error)) translate(error);
+      }
+    },
+
+    async markEmailVerified(email) {
+      try {
+        await client.send(
+          new AdminUpdateUserAttributesCommand({
+            UserPoolId: userPoolId,
+            Username: email,
+            UserAttributes: [{ Name: "email_verified", Value: "true" }],
+          }),
+        );
+      } catch (error) {
+        translate(error);
+      }
+    },
+  };
+}

@@ -1,0 +1,207 @@
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
+import type { AccountDirectory, AccountSecrets, Profile, ProfileStore } from "../domain/enrollment/ports";
+import { isConditionFailure } from "./security-store";
+
+/**
+ * The profiles table: one item per account that started an enrollment. Every write is conditional
+ * on the enrollment that holds the lock, so two enrollments can never interleave their writes.
+ */
+
+function toProfile(item: Record<string, unknown> | undefined): Profile | undefined {
+  if (!item) return undefined;
+  const emails = item.cognitoEmails;
+  return {
+    ...(item as unknown as Profile),
+    ...(emails instanceof Set ? { cognitoEmails: [...(emails as Set<string>)] } : { cognitoEmails: [] }),
+  };
+}
+
+export function profileStore(client: DynamoDBDocumentClient, table: string): ProfileStore {
+  const get = async (customerNumber: string) => {
+    const out = await client.send(
+      new GetCommand({ TableName: table, Key: { customerNumber }, ConsistentRead: true }),
+    );
+    return toProfile(out.Item);
+  };
+  return {
+    get,
+
+    async acquire(customerNumber, enrollment, now, lockSeconds) {
+      const nowMs = now.getTime();
+      try {
+        const out = await client.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: { customerNumber },
+            UpdateExpression:
+              "SET enrollmentId = :id, lockedUntil = :until, pendingEmail = :email, pendingLanguage = :lang, " +
+              "#status = if_not_exists(#status, :pending), billing = if_not_exists(billing, :paper), updatedAt = :iso " +
+              "ADD cognitoEmails :emails",
+            ConditionExpression:
+              "attribute_not_exists(customerNumber) OR (#status <> :active AND " +
+              "(attribute_not_exists(lockedUntil) OR lockedUntil < :now OR enrollmentId = :id))",
+            ExpressionAttributeNames: { "#status": "status" },
+            ExpressionAttributeValues: {
+              ":id": enrollment.id,
+              ":until": nowMs + lockSeconds * 1000,
+              ":email": enrollment.email,
+              ":lang": enrollment.language,
+              ":pending": "PENDING_CONFIRMATION",
+              ":paper": "paper",
+              ":active": "ACTIVE",
+              ":now": nowMs,
+              ":iso": now.toISOString(),
+              ":emails": new Set([enrollment.email]),
+            },
+            ReturnValues: "ALL_NEW",
+            ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+          }),
+        );
+        return { acquired: true, profile: toProfile(out.Attributes) as Profile };
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+        const item = (error as { Item?: Record<string, unknown> }).Item;
+        const status = item?.status ?? (await get(customerNumber))?.status;
+        return {
+          acquired: false,
+          reason: status === "ACTIVE" ? "ALREADY_ENROLLED" : "ENROLLMENT_IN_PROGRESS",
+        };
+      }
+    },
+
+    async forgetCognitoEmail(customerNumber, email) {
+      await client.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: { customerNumber },
+          UpdateExpression: "DELETE cognitoEmails :emails",
+          ExpressionAttributeValues: { ":emails": new Set([email]) },
+        }),
+      );
+    },
+
+    async complete(customerNumber, enrollment) {
+      await client.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: { customerNumber },
+          UpdateExpression:
+            "SET email = :email, #language = :lang, confirmationTokenHash = :hash, completedEnrollmentId = :id, " +
+            "#status = :pending, lockedUntil = :zero REMOVE pendingEmail, pendingLanguage",
+          ConditionExpression: "enrollmentId = :id AND #status <> :active",
+          ExpressionAttributeNames: { "#status": "status", "#language": "language" },
+          ExpressionAttributeValues: {
+            ":email": enrollment.email,
+            ":lang": enrollment.language,
+            ":hash": enrollment.confirmationTokenHash,
+            ":id": enrollment.id,
+            ":pending": "PENDING_CONFIRMATION",
+            ":active": "ACTIVE",
+            ":zero": 0,
+          },
+        }),
+      );
+    },
+
+    async abandon(customerNumber, enrollment) {
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: { customerNumber },
+            UpdateExpression:
+              "SET lockedUntil = :zero REMOVE pendingEmail, pendingLanguage DELETE cognitoEmails :emails",
+            ConditionExpression: "enrollmentId = :id",
+            ExpressionAttributeValues: {
+              ":zero": 0,
+              ":id": enrollment.id,
+              ":emails": new Set([enrollment.email]),
+            },
+          }),
+        );
+      } catch (error) {
+        // Another enrollment took over meanwhile: nothing of ours to undo.
+        if (!isConditionFailure(error)) throw error;
+      }
+    },
+
+    async markEmailSent(customerNumber, enrollmentId) {
+      await client
+        .send(
+          new UpdateCommand({
+            TableName: table,
+            Key: { customerNumber },
+            UpdateExpression: "SET emailSentFor = :id",
+            ConditionExpression: "completedEnrollmentId = :id",
+            ExpressionAttributeValues: { ":id": enrollmentId },
+          }),
+        )
+        .catch((error: unknown) => {
+          if (!isConditionFailure(error)) throw error;
+        });
+    },
+
+    async activate(customerNumber, confirmationTokenHash, now) {
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: { customerNumber },
+            UpdateExpression:
+              "SET #status = :active, billing = :electronic, activatedAt = :iso, emailVerified = :true",
+            ConditionExpression:
+              "confirmationTokenHash = :hash AND attribute_not_exists(pendingEmail) AND #status <> :active",
+            ExpressionAttributeNames: { "#status": "status" },
+            ExpressionAttributeValues: {
+              ":active": "ACTIVE",
+              ":electronic": "electronic",
+              ":iso": now.toISOString(),
+              ":true": true,
+              ":hash": confirmationTokenHash,
+            },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
+    },
+  };
+}
+
+/**
+ * The account's secrets and its profile in one BatchGetItem, so that a known and an unknown
+ * customer number cost exactly the same call.
+ */
+export function accountDirectory(
+  client: DynamoDBDocumentClient,
+  tables: { accounts: string; profiles: string },
+): AccountDirectory {
+  return {
+    async lookup(customerNumber) {
+      let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> = {
+        [tables.accounts]: { Keys: [{ customerNumber }], ConsistentRead: true },
+        [tables.profiles]: { Keys: [{ customerNumber }], ConsistentRead: true },
+      };
+      const found: Record<string, Record<string, unknown> | undefined> = {};
+      for (let attempt = 0; attempt < 5 && Object.keys(request).length > 0; attempt++) {
+        if (attempt > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
+        const out = await client.send(new BatchGetCommand({ RequestItems: request }));
+        for (const [name, items] of Object.entries(out.Responses ?? {})) found[name] = items[0];
+        request = (out.UnprocessedKeys ?? {}) as typeof request;
+      }
+      if (Object.keys(request).length > 0) throw new Error("DynamoDB left keys unread");
+      const account = found[tables.accounts];
+      return {
+        ...(account ? { account: account as unknown as AccountSecrets } : {}),
+        ...(found[tables.profiles] ? { profile: toProfile(found[tables.profiles]) as Profile } : {}),
+      };
+    },
+  };
+}

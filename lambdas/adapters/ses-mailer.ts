@@ -1,0 +1,79 @@
+import { SESv2Client, SendEmailCommand } from "@aws-sdk/client-sesv2";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
+import { confirmationEmail } from "../domain/emails/confirmation-email";
+import type { RenderedEmail } from "../domain/emails/html";
+import { DependencyUnavailableError, type Mailer } from "../domain/enrollment/ports";
+
+/**
+ * The function's one SES v2 client. Timeouts are short: an e-mail that cannot be handed over in a
+ * few seconds is retried, never left hanging (the local emulator never answers some calls).
+ */
+let shared: SESv2Client | undefined;
+export function sesClient(): SESv2Client {
+  shared ??= new SESv2Client({
+    maxAttempts: 3,
+    requestHandler: new NodeHttpHandler({ connectionTimeout: 1000, requestTimeout: 5000 }),
+  });
+  return shared;
+}
+
+export interface SesSettings {
+  readonly from: string;
+  /** Bounces and complaints of the stage are published through it. */
+  readonly configurationSet?: string;
+}
+
+const THROTTLED = new Set([
+  "TooManyRequestsException",
+  "LimitExceededException",
+  "ThrottlingException",
+  "SendingPausedException",
+]);
+
+/** Sends one rendered e-mail; returns SES's message id. */
+export async function sendEmail(
+  client: SESv2Client,
+  settings: SesSettings,
+  to: string,
+  email: RenderedEmail,
+): Promise<string> {
+  try {
+    const out = await client.send(
+      new SendEmailCommand({
+        FromEmailAddress: settings.from,
+        Destination: { ToAddresses: [to] },
+        ...(settings.configurationSet ? { ConfigurationSetName: settings.configurationSet } : {}),
+        Content: {
+          Simple: {
+            Subject: { Data: email.subject, Charset: "UTF-8" },
+            Body: {
+              Text: { Data: email.text, Charset: "UTF-8" },
+              Html: { Data: email.html, Charset: "UTF-8" },
+            },
+          },
+        },
+      }),
+    );
+    return out.MessageId ?? "";
+  } catch (error) {
+    const name = (error as { name?: string })?.name ?? "";
+    if (THROTTLED.has(name)) throw new DependencyUnavailableError("SES", 2);
+    if (name === "TimeoutError" || (error as { code?: string })?.code === "ECONNREFUSED") {
+      throw new DependencyUnavailableError("SES", 5);
+    }
+    throw error;
+  }
+}
+
+export function sesMailer(client: SESv2Client, settings: SesSettings & { supportPhone: string }): Mailer {
+  return {
+    async sendConfirmation(mail) {
+      await sendEmail(
+        client,
+        settings,
+        mail.to,
+        confirmationEmail({ language: mail.language, link: mail.link, supportPhone: settings.supportPhone }),
+      );
+    },
+  };
+}

@@ -1,0 +1,105 @@
+import * as z from "zod";
+import { TOKEN_PATTERN } from "../domain/enrollment/tokens";
+import { parseCents } from "../domain/money";
+import { ACCESS_CODE, CUSTOMER_NUMBER, normalizePhone, normalizePostalCode } from "../domain/normalize";
+
+/**
+ * The request and response bodies of the API: the handlers' only validation, and the source of the
+ * OpenAPI document. A message in CAPITALS is the field error code the client receives.
+ */
+
+function normalized<T>(normalize: (value: string) => T | null, maxLength: number) {
+  return z
+    .string()
+    .max(maxLength, "INVALID_FORMAT")
+    .transform((value, ctx) => {
+      const out = normalize(value);
+      if (out === null) {
+        ctx.addIssue({ code: "custom", message: "INVALID_FORMAT" });
+        return z.NEVER;
+      }
+      return out;
+    });
+}
+
+const customerNumber = z.string().regex(CUSTOMER_NUMBER, "INVALID_FORMAT").meta({
+  description: "Numéro de client de 7 chiffres / 7-digit customer number",
+  example: "1234567",
+});
+
+export const billVerification = z.strictObject({
+  method: z.literal("bill"),
+  customerNumber,
+  accessCode: z.string().regex(ACCESS_CODE, "INVALID_FORMAT").meta({
+    description: "Code d'accès de 5 chiffres de la facture papier / 5-digit access code",
+    example: "12345",
+  }),
+});
+
+export const accountVerification = z.strictObject({
+  method: z.literal("account"),
+  customerNumber,
+  phone: normalized(normalizePhone, 40).meta({
+    description: "10 digits with the area code",
+    example: "4505551234",
+  }),
+  postalCode: normalized(normalizePostalCode, 10).meta({ example: "J4K1A1" }),
+  lastDebitAmount: z
+    .union([z.number(), z.string().max(20)])
+    .transform((value, ctx) => {
+      const cents = parseCents(value, { allowNegative: false });
+      if (cents === null) {
+        ctx.addIssue({ code: "custom", message: "INVALID_FORMAT" });
+        return z.NEVER;
+      }
+      return cents;
+    })
+    .meta({
+      description: 'Last amount debited from the bank account: 84.37, "84.37" or "84,37"',
+      example: "84.37",
+    }),
+});
+
+export const verificationRequest = z.discriminatedUnion("method", [billVerification, accountVerification]);
+
+export const verificationResponse = z.object({
+  verificationToken: z.string(),
+  expiresAt: z.iso.datetime(),
+});
+
+export const language = z.enum(["fr", "en"]);
+
+export const enrollmentRequest = z.strictObject({
+  verificationToken: z.string().regex(TOKEN_PATTERN, "INVALID_FORMAT"),
+  email: z
+    .string()
+    .trim()
+    .max(254, "INVALID_FORMAT")
+    .pipe(z.email("INVALID_FORMAT"))
+    .transform((v) => v.toLowerCase()),
+  password: z.string().min(10, "TOO_SHORT").max(256, "TOO_LONG"),
+  language,
+});
+
+export const enrollmentResponse = z.object({
+  customerNumber: z.string(),
+  email: z.string(),
+  status: z.literal("PENDING_CONFIRMATION"),
+});
+
+export const confirmationRequest = z.strictObject({
+  token: z.string().regex(TOKEN_PATTERN, "INVALID_FORMAT"),
+});
+
+export const confirmationResponse = z.object({
+  status: z.literal("ACTIVE"),
+  billing: z.literal("electronic"),
+});
+
+export const errorResponse = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    fields: z.array(z.object({ field: z.string(), code: z.string() })).optional(),
+  }),
+});

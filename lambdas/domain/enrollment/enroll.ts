@@ -1,0 +1,110 @@
+import type { Language } from "../language";
+import type {
+  ConfirmationTokens,
+  IdentityProvider,
+  Mailer,
+  ProfileStatus,
+  ProfileStore,
+  VerificationTokens,
+} from "./ports";
+import { confirmationToken, tokenHash } from "./tokens";
+
+export interface EnrollmentRequest {
+  readonly verificationToken: string;
+  /** Trimmed and lower-cased: sign-in by e-mail is case-insensitive. */
+  readonly email: string;
+  readonly password: string;
+  readonly language: Language;
+}
+
+export type EnrollmentOutcome =
+  | {
+      readonly outcome: "created";
+      readonly customerNumber: string;
+      readonly email: string;
+      readonly status: ProfileStatus;
+    }
+  | { readonly outcome: "invalid-token" }
+  | { readonly outcome: "already-enrolled" }
+  | { readonly outcome: "in-progress" }
+  | { readonly outcome: "email-in-use" };
+
+export interface EnrollmentDeps {
+  readonly verificationTokens: VerificationTokens;
+  readonly confirmationTokens: ConfirmationTokens;
+  readonly profiles: ProfileStore;
+  readonly identity: IdentityProvider;
+  readonly mailer: Mailer;
+  readonly pepper: Uint8Array;
+  readonly webBaseUrl: string;
+  readonly now: () => Date;
+}
+
+export const CONFIRMATION_TTL_SECONDS = 24 * 60 * 60;
+/** Longer than the function's timeout, so that a lock outlives the request that holds it. */
+export const ENROLLMENT_LOCK_SECONDS = 30;
+
+/**
+ * Creates the authentication profile of a verified account. DynamoDB is the source of truth: the
+ * profile's conditional lock admits one enrollment per account at a time, and every step is safe
+ * to repeat, so a retry (or the next enrollment) finishes or cleans up whatever a crash left.
+ */
+export async function enroll(request: EnrollmentRequest, deps: EnrollmentDeps): Promise<EnrollmentOutcome> {
+  const now = deps.now();
+  const enrollmentId = tokenHash(request.verificationToken);
+  const customerNumber = await deps.verificationTokens.consume(enrollmentId, request.email, now);
+  if (customerNumber === null) return { outcome: "invalid-token" };
+  const created = {
+    outcome: "created",
+    customerNumber,
+    email: request.email,
+    status: "PENDING_CONFIRMATION",
+  } as const;
+
+  // The same request again, after it fully succeeded: the same answer, nothing new.
+  const before = await deps.profiles.get(customerNumber);
+  if (before?.status === "ACTIVE") return { outcome: "already-enrolled" };
+  if (before?.completedEnrollmentId === enrollmentId && before.emailSentFor === enrollmentId) return created;
+
+  const lock = await deps.profiles.acquire(
+    customerNumber,
+    { id: enrollmentId, email: request.email, language: request.language },
+    now,
+    ENROLLMENT_LOCK_SECONDS,
+  );
+  if (!lock.acquired)
+    return { outcome: lock.reason === "ALREADY_ENROLLED" ? "already-enrolled" : "in-progress" };
+
+  // Users of earlier, never confirmed enrollments of this account go (after a crash too).
+  for (const old of lock.profile.cognitoEmails ?? []) {
+    if (old === request.email) continue;
+    if ((await deps.identity.customerNumberOf(old)) === customerNumber) await deps.identity.deleteUser(old);
+    await deps.profiles.forgetCognitoEmail(customerNumber, old);
+  }
+
+  if ((await deps.identity.createUser(request.email, customerNumber, request.language)) === "exists") {
+    if ((await deps.identity.customerNumberOf(request.email)) !== customerNumber) {
+      await deps.profiles.abandon(customerNumber, { id: enrollmentId, email: request.email });
+      return { outcome: "email-in-use" };
+    }
+  }
+  await deps.identity.setPassword(request.email, request.password);
+
+  const token = confirmationToken(deps.pepper, enrollmentId);
+  const hash = tokenHash(token);
+  await deps.confirmationTokens.store(
+    hash,
+    customerNumber,
+    new Date(now.getTime() + CONFIRMATION_TTL_SECONDS * 1000),
+  );
+  await deps.profiles.complete(customerNumber, {
+    id: enrollmentId,
+    email: request.email,
+    language: request.language,
+    confirmationTokenHash: hash,
+  });
+  const link = `${deps.webBaseUrl.replace(/\/+$/, "")}/confirmation?token=${token}`;
+  await deps.mailer.sendConfirmation({ to: request.email, language: request.language, link });
+  await deps.profiles.markEmailSent(customerNumber, enrollmentId);
+  return created;
+}

@@ -1,0 +1,142 @@
+import type { Language } from "../language";
+
+/**
+ * What the enrollment use cases need from the outside world. Adapters (DynamoDB, Cognito, SES)
+ * implement these; unit tests pass in-memory fakes.
+ */
+
+export type ProfileStatus = "PENDING_CONFIRMATION" | "ACTIVE";
+export type Billing = "electronic" | "paper";
+
+/** The verification factors of an account, as stored: keyed hashes only. */
+export interface AccountSecrets {
+  readonly accessCodeHash: string;
+  readonly phoneHash: string;
+  readonly postalCodeHash: string;
+  readonly lastDebitHash: string;
+}
+
+export interface Profile {
+  readonly customerNumber: string;
+  readonly status?: ProfileStatus;
+  readonly email?: string;
+  readonly language?: Language;
+  readonly billing?: Billing;
+  readonly activatedAt?: string;
+  /** The enrollment that holds or last held the lock. */
+  readonly enrollmentId?: string;
+  readonly lockedUntil?: number;
+  /** Set while an enrollment is being written: blocks confirmation of older links. */
+  readonly pendingEmail?: string;
+  /** Every e-mail for which a Cognito user may exist for this account (cleanup after crashes). */
+  readonly cognitoEmails?: readonly string[];
+  readonly confirmationTokenHash?: string;
+  readonly completedEnrollmentId?: string;
+  readonly emailSentFor?: string;
+}
+
+export interface AttemptReservation {
+  readonly allowed: boolean;
+  /** After this attempt: how many attempts the window holds, and how many lockouts came before. */
+  readonly attempts: number;
+  readonly lockouts: number;
+  /** When refused: seconds until an attempt may be evaluated again. */
+  readonly retryAfterSeconds: number;
+}
+
+/** Counts attempts per customer number, known or not, with atomic conditional writes. */
+export interface AttemptLimiter {
+  /** Reserves the right to evaluate one attempt; refused during a lockout or when the window is full. */
+  reserve(customerNumber: string, now: Date): Promise<AttemptReservation>;
+  /** The evaluated attempt failed; at the limit this starts a lockout (longer each time): true then. */
+  recordFailure(customerNumber: string, reservation: AttemptReservation, now: Date): Promise<boolean>;
+  /** The evaluated attempt succeeded: the count starts over. */
+  reset(customerNumber: string): Promise<void>;
+}
+
+export interface AccountDirectory {
+  /** The account's secrets and its profile, read together (the same calls whether they exist or not). */
+  lookup(customerNumber: string): Promise<{ account?: AccountSecrets; profile?: Profile }>;
+}
+
+export interface VerificationTokens {
+  issue(tokenHash: string, customerNumber: string, expiresAt: Date): Promise<void>;
+  /**
+   * Marks the token used by this e-mail; the same e-mail may use it again (a repeated request).
+   * Returns the account it proves, or null when it is unknown, expired or used by another request.
+   */
+  consume(tokenHash: string, email: string, now: Date): Promise<string | null>;
+}
+
+export interface ConfirmationTokens {
+  store(tokenHash: string, customerNumber: string, expiresAt: Date): Promise<void>;
+  /** The account of a confirmation token, or null when it is unknown or expired. */
+  find(tokenHash: string, now: Date): Promise<string | null>;
+}
+
+export type AcquireResult =
+  | { readonly acquired: true; readonly profile: Profile }
+  | { readonly acquired: false; readonly reason: "ALREADY_ENROLLED" | "ENROLLMENT_IN_PROGRESS" };
+
+export interface ProfileStore {
+  get(customerNumber: string): Promise<Profile | undefined>;
+  /** Takes the account's enrollment lock for this enrollment (conditional write). */
+  acquire(
+    customerNumber: string,
+    enrollment: { id: string; email: string; language: Language },
+    now: Date,
+    lockSeconds: number,
+  ): Promise<AcquireResult>;
+  /** Forgets an e-mail whose Cognito user was deleted. */
+  forgetCognitoEmail(customerNumber: string, email: string): Promise<void>;
+  /** The enrollment is written: new e-mail, new confirmation link (older ones stop working), lock released. */
+  complete(
+    customerNumber: string,
+    enrollment: { id: string; email: string; language: Language; confirmationTokenHash: string },
+  ): Promise<void>;
+  /** The enrollment gave up (e-mail of another account): the profile is as it was, lock released. */
+  abandon(customerNumber: string, enrollment: { id: string; email: string }): Promise<void>;
+  markEmailSent(customerNumber: string, enrollmentId: string): Promise<void>;
+  /** ACTIVE with electronic billing, if this confirmation link is the current one; false otherwise. */
+  activate(customerNumber: string, confirmationTokenHash: string, now: Date): Promise<boolean>;
+}
+
+/** The customer's authentication profile (Cognito). E-mail is the sign-in name. */
+export interface IdentityProvider {
+  /** Creates the user with its immutable customer number; "exists" when the e-mail is taken. */
+  createUser(email: string, customerNumber: string, language: Language): Promise<"created" | "exists">;
+  /** The customer number of the user with this e-mail, or null when there is none. */
+  customerNumberOf(email: string): Promise<string | null>;
+  setPassword(email: string, password: string): Promise<void>;
+  deleteUser(email: string): Promise<void>;
+  markEmailVerified(email: string): Promise<void>;
+}
+
+export interface ConfirmationMail {
+  readonly to: string;
+  readonly language: Language;
+  readonly link: string;
+}
+
+export interface Mailer {
+  sendConfirmation(mail: ConfirmationMail): Promise<void>;
+}
+
+/** A collaborator is throttled or down: the API answers 503 with Retry-After, never 500. */
+export class DependencyUnavailableError extends Error {
+  constructor(
+    readonly dependency: string,
+    readonly retryAfterSeconds = 2,
+  ) {
+    super(`${dependency} is unavailable`);
+    this.name = "DependencyUnavailableError";
+  }
+}
+
+/** Cognito refused the password (its policy): a 400 on the password field. */
+export class PasswordRejectedError extends Error {
+  constructor() {
+    super("password rejected");
+    this.name = "PasswordRejectedError";
+  }
+}

@@ -1,0 +1,25 @@
+import { createHash, createHmac, randomBytes } from "node:crypto";
+
+/** A single-use secret handed to a browser: 256 random bits, URL-safe. */
+export function newToken(): string {
+  return randomBytes(32).toString("base64url");
+}
+
+/**
+ * What is stored of a token: its SHA-256. Tokens carry 256 random bits, so a plain hash cannot be
+ * reversed by guessing; the table never holds a token that could be replayed.
+ */
+export function tokenHash(token: string): string {
+  return createHash("sha256").update(token, "utf8").digest("base64url");
+}
+
+/**
+ * The confirmation token of one enrollment, derived (HMAC with the pepper) from the enrollment's id,
+ * so that a retried enrollment e-mails the same link instead of killing the one already sent.
+ */
+export function confirmationToken(pepper: Uint8Array, enrollmentId: string): string {
+  return createHmac("sha256", pepper).update(`confirmation\u0000${enrollmentId}`).digest("base64url");
+}
+
+/** Tokens as they come from a client: base64url, 43 characters for 256 bits (a little slack allowed). */
+export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{22,128}$/;

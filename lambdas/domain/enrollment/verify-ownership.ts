@@ -1,0 +1,85 @@
+import { factorHash, hashesEqual } from "../verification-hash";
+import type { AccountDirectory, AccountSecrets, AttemptLimiter, VerificationTokens } from "./ports";
+import { newToken, tokenHash } from "./tokens";
+
+/** The two forms of the paper page: the code printed on the bill, or three facts of the account. */
+export type VerificationRequest =
+  | { readonly method: "bill"; readonly customerNumber: string; readonly accessCode: string }
+  | {
+      readonly method: "account";
+      readonly customerNumber: string;
+      readonly phone: string;
+      readonly postalCode: string;
+      readonly lastDebitCents: number;
+    };
+
+export type VerificationOutcome =
+  | { readonly outcome: "verified"; readonly token: string; readonly expiresAt: Date }
+  | { readonly outcome: "failed"; readonly lockedOut: boolean }
+  | { readonly outcome: "locked"; readonly retryAfterSeconds: number }
+  | { readonly outcome: "already-enrolled" };
+
+export interface VerificationDeps {
+  readonly limiter: AttemptLimiter;
+  readonly directory: AccountDirectory;
+  readonly tokens: VerificationTokens;
+  readonly pepper: Uint8Array;
+  readonly now: () => Date;
+  readonly tokenTtlSeconds?: number;
+}
+
+export const VERIFICATION_TOKEN_TTL_SECONDS = 15 * 60;
+
+/**
+ * Stands in for a missing account: its hashes have the real ones' length and match nothing, so an
+ * unknown customer number costs the same comparisons as a known one.
+ */
+const DUMMY: AccountSecrets = {
+  accessCodeHash: "-".repeat(43),
+  phoneHash: "-".repeat(43),
+  postalCodeHash: "-".repeat(43),
+  lastDebitHash: "-".repeat(43),
+};
+
+/** Every factor compared, no short-circuit: the time does not depend on which one is wrong. */
+function matches(request: VerificationRequest, secrets: AccountSecrets, pepper: Uint8Array): boolean {
+  const n = request.customerNumber;
+  if (request.method === "bill") {
+    return hashesEqual(factorHash(pepper, "accessCode", n, request.accessCode), secrets.accessCodeHash);
+  }
+  const phone = hashesEqual(factorHash(pepper, "phone", n, request.phone), secrets.phoneHash);
+  const postal = hashesEqual(factorHash(pepper, "postalCode", n, request.postalCode), secrets.postalCodeHash);
+  const debit = hashesEqual(
+    factorHash(pepper, "lastDebit", n, String(request.lastDebitCents)),
+    secrets.lastDebitHash,
+  );
+  return phone && postal && debit;
+}
+
+/**
+ * Proves that the caller holds an account. Known and unknown customer numbers take the same path:
+ * reserve an attempt (atomic, so parallel guesses cannot beat the limit), read the account and its
+ * profile, compare hashes, record the failure. Success resets the count and issues a 15-minute,
+ * single-use token, stored only as its hash.
+ */
+export async function verifyOwnership(
+  request: VerificationRequest,
+  deps: VerificationDeps,
+): Promise<VerificationOutcome> {
+  const now = deps.now();
+  const reservation = await deps.limiter.reserve(request.customerNumber, now);
+  if (!reservation.allowed) return { outcome: "locked", retryAfterSeconds: reservation.retryAfterSeconds };
+
+  const { account, profile } = await deps.directory.lookup(request.customerNumber);
+  const ok = matches(request, account ?? DUMMY, deps.pepper) && account !== undefined;
+  if (!ok) {
+    const lockedOut = await deps.limiter.recordFailure(request.customerNumber, reservation, now);
+    return { outcome: "failed", lockedOut };
+  }
+  await deps.limiter.reset(request.customerNumber);
+  if (profile?.status === "ACTIVE") return { outcome: "already-enrolled" };
+  const token = newToken();
+  const expiresAt = new Date(now.getTime() + (deps.tokenTtlSeconds ?? VERIFICATION_TOKEN_TTL_SECONDS) * 1000);
+  await deps.tokens.issue(tokenHash(token), request.customerNumber, expiresAt);
+  return { outcome: "verified", token, expiresAt };
+}

@@ -1,0 +1,34 @@
+import { MetricUnit } from "@aws-lambda-powertools/metrics";
+import { cognitoClient, cognitoIdentity } from "../adapters/cognito-identity";
+import { documentClient } from "../adapters/dynamodb";
+import { logger, metrics } from "../adapters/observability";
+import { profileStore } from "../adapters/profile-store";
+import { runtimeConfig } from "../adapters/runtime-config";
+import { confirmationTokens } from "../adapters/security-store";
+import { confirmationRequest } from "../definitions/schemas";
+import { ApiError } from "../domain/api-error";
+import { confirmEmail } from "../domain/enrollment/confirm-email";
+import { httpApi } from "../middleware/http-api";
+
+const config = runtimeConfig();
+const client = documentClient();
+const deps = {
+  confirmationTokens: confirmationTokens(client, config.tables.security),
+  profiles: profileStore(client, config.tables.profiles),
+  identity: cognitoIdentity(cognitoClient(), config.userPoolId()),
+  now: () => new Date(),
+};
+
+/** POST /v1/enrollments/confirmation: the link of the confirmation e-mail. */
+export const handler = httpApi({ body: confirmationRequest }, async ({ body, event }) => {
+  const result = await confirmEmail(body.token, deps);
+  logger.info("enrollment confirmation", {
+    audit: "confirmation",
+    outcome: result.outcome,
+    sourceIp: event.requestContext?.identity?.sourceIp,
+    requestId: event.requestContext?.requestId,
+  });
+  if (result.outcome === "invalid-token") throw new ApiError("INVALID_TOKEN");
+  metrics.addMetric("EnrollmentConfirmed", MetricUnit.Count, 1);
+  return { statusCode: 200, body: { status: "ACTIVE", billing: "electronic" } };
+});

@@ -1,0 +1,53 @@
+import { MetricUnit } from "@aws-lambda-powertools/metrics";
+import { cognitoClient, cognitoIdentity } from "../adapters/cognito-identity";
+import { documentClient } from "../adapters/dynamodb";
+import { logger, maskCustomerNumber, metrics } from "../adapters/observability";
+import { loadPepper } from "../adapters/pepper";
+import { profileStore } from "../adapters/profile-store";
+import { runtimeConfig } from "../adapters/runtime-config";
+import { confirmationTokens, verificationTokens } from "../adapters/security-store";
+import { sesClient, sesMailer } from "../adapters/ses-mailer";
+import { enrollmentRequest } from "../definitions/schemas";
+import { ApiError } from "../domain/api-error";
+import { enroll } from "../domain/enrollment/enroll";
+import { httpApi } from "../middleware/http-api";
+
+const config = runtimeConfig();
+const client = documentClient();
+const deps = {
+  verificationTokens: verificationTokens(client, config.tables.security),
+  confirmationTokens: confirmationTokens(client, config.tables.security),
+  profiles: profileStore(client, config.tables.profiles),
+  identity: cognitoIdentity(cognitoClient(), config.userPoolId()),
+  mailer: sesMailer(sesClient(), { ...config.ses, supportPhone: config.supportPhone }),
+  webBaseUrl: config.webBaseUrl,
+  now: () => new Date(),
+};
+
+/** POST /v1/enrollments: create the authentication profile of a verified account. */
+export const handler = httpApi({ body: enrollmentRequest }, async ({ body, event }) => {
+  const result = await enroll(body, { ...deps, pepper: await loadPepper() });
+  logger.info("enrollment", {
+    audit: "enrollment",
+    outcome: result.outcome,
+    ...(result.outcome === "created" ? { customer: maskCustomerNumber(result.customerNumber) } : {}),
+    sourceIp: event.requestContext?.identity?.sourceIp,
+    requestId: event.requestContext?.requestId,
+  });
+  switch (result.outcome) {
+    case "created":
+      metrics.addMetric("EnrollmentCreated", MetricUnit.Count, 1);
+      return {
+        statusCode: 201,
+        body: { customerNumber: result.customerNumber, email: result.email, status: result.status },
+      };
+    case "invalid-token":
+      throw new ApiError("INVALID_TOKEN");
+    case "already-enrolled":
+      throw new ApiError("ALREADY_ENROLLED");
+    case "in-progress":
+      throw new ApiError("ENROLLMENT_IN_PROGRESS", { headers: { "Retry-After": "5" } });
+    case "email-in-use":
+      throw new ApiError("EMAIL_IN_USE");
+  }
+});

@@ -1,0 +1,137 @@
+import { join } from "node:path";
+import { Duration, RemovalPolicy, Validations } from "aws-cdk-lib";
+import * as iam from "aws-cdk-lib/aws-iam";
+import * as lambda from "aws-cdk-lib/aws-lambda";
+import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
+import * as logs from "aws-cdk-lib/aws-logs";
+import { Construct } from "constructs";
+import { bundling, handlerEntry } from "../../lambdas/definitions/bundling";
+import { powertools } from "../config/observability";
+import { repoRoot } from "../config/paths";
+import type { StageConfig } from "../config/stages";
+
+export interface ApiFunctionProps {
+  readonly stage: StageConfig;
+  readonly functionName: string;
+  /** Handler module under lambdas/handlers/, without its extension (see handlerEntry). */
+  readonly entry: string;
+  readonly description: string;
+  /** The variables of lambdas/definitions/environment.ts and any resource names the function reads. */
+  readonly environment: Readonly<Record<string, string>>;
+  /** API Gateway gives up after 29 s; a handler of this API answers well within 10. */
+  readonly timeout?: Duration;
+  readonly memorySize?: number;
+}
+
+const outputFormats = {
+  esm: OutputFormat.ESM,
+  cjs: OutputFormat.CJS,
+} as const satisfies Record<string, OutputFormat>;
+
+const architectures = {
+  arm64: lambda.Architecture.ARM_64,
+  x86_64: lambda.Architecture.X86_64,
+} as const satisfies Record<string, lambda.Architecture>;
+
+/** The runtime the bundling definition names, as CDK knows it (NODEJS_24_X for "nodejs24.x"). */
+function definedRuntime(): lambda.Runtime {
+  return (
+    lambda.Runtime.ALL.find((runtime) => runtime.name === bundling.runtime) ??
+    new lambda.Runtime(bundling.runtime, lambda.RuntimeFamily.NODEJS, { supportsInlineCode: true })
+  );
+}
+
+/**
+ * One Lambda function of the system with the defaults every function shares: the runtime,
+ * architecture and esbuild options of lambdas/definitions/bundling.ts (the benchmark bundles with the
+ * same ones), local esbuild (never Docker), its own log group, Powertools settings, active tracing,
+ * and a role that can write to that log group and nothing else until a grant adds to it.
+ */
+export class ApiFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: ApiFunctionProps) {
+    super(scope, id);
+    const { stage } = props;
+
+    this.logGroup = new logs.LogGroup(this, "LogGroup", {
+      logGroupName: `/aws/lambda/${props.functionName}`,
+      retention: stage.logRetention,
+      removalPolicy: stage.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+
+    // Our own role instead of the default one: AWSLambdaBasicExecutionRole would allow writing to
+    // every log group of the account, while the function only ever writes to its own.
+    this.role = new iam.Role(this, "Role", {
+      assumedBy: new iam.ServicePrincipal("lambda.amazonaws.com"),
+      description: `Execution role of ${props.functionName}`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.function = new NodejsFunction(this, "Function", {
+      functionName: props.functionName,
+      description: props.description,
+      entry: join(repoRoot, handlerEntry(props.entry)),
+      handler: "handler",
+      projectRoot: repoRoot,
+      depsLockFilePath: join(repoRoot, "package-lock.json"),
+      runtime: definedRuntime(),
+      architecture: architectures[bundling.architecture],
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(10),
+      role: this.role,
+      logGroup: this.logGroup,
+      // Lambda's own START/END/REPORT lines in JSON too, next to Powertools' JSON lines.
+      loggingFormat: lambda.LoggingFormat.JSON,
+      environment: {
+        ...props.environment,
+        NODE_OPTIONS: "--enable-source-maps",
+        POWERTOOLS_SERVICE_NAME: powertools.serviceName,
+        POWERTOOLS_METRICS_NAMESPACE: powertools.metricsNamespace,
+        POWERTOOLS_LOG_LEVEL: stage.logLevel,
+      },
+      bundling: {
+        format: outputFormats[bundling.format],
+        target: bundling.target,
+        minify: bundling.minify,
+        sourceMap: bundling.sourceMap,
+        mainFields: [...bundling.mainFields],
+        banner: bundling.banner,
+        externalModules: [...bundling.externalModules],
+        // esbuild is a dev dependency of the repository: bundling never needs Docker.
+        forceDockerBundling: false,
+      },
+    });
+
+    this.enableActiveTracing();
+  }
+
+  /**
+   * Active X-Ray tracing, with its two write actions in a policy of their own. The `tracing` prop
+   * would put them into the role's default policy, where the wildcard acknowledgement they need
+   * would also hide any wildcard a later grant adds there.
+   */
+  private enableActiveTracing(): void {
+    const cfnFunction = this.function.node.defaultChild as lambda.CfnFunction;
+    cfnFunction.tracingConfig = { mode: lambda.Tracing.ACTIVE };
+    const policy = new iam.Policy(this, "XRayWrite", {
+      statements: [
+        new iam.PolicyStatement({
+          actions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
+          resources: ["*"],
+        }),
+      ],
+    });
+    policy.attachToRole(this.role);
+    // The policy must exist before the function so that its first traces are not refused.
+    cfnFunction.addResourceDependency(policy.node.defaultChild as iam.CfnPolicy);
+    Validations.of(policy).acknowledge({
+      id: "AwsSolutions-IAM5[Resource::*]",
+      reason:
+        "xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions; " +
+        "AWS documents Resource * for them (this policy holds nothing else).",
+    });
+  }
+}

@@ -1,0 +1,150 @@
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from "aws-cdk-lib";
+import type * as cognito from "aws-cdk-lib/aws-cognito";
+import type * as dynamodb from "aws-cdk-lib/aws-dynamodb";
+import * as s3 from "aws-cdk-lib/aws-s3";
+import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
+import * as ses from "aws-cdk-lib/aws-ses";
+import type { Construct } from "constructs";
+import { type TableDefinition, tableName, tables } from "../../lambdas/definitions/tables";
+import { userPoolDefinition } from "../../lambdas/definitions/user-pool";
+import { resourcePrefix, type StageConfig } from "../config/stages";
+import { CustomerUserPool } from "../constructs/customer-user-pool";
+import { definitionTable } from "../constructs/definition-table";
+
+export interface StatefulStackProps extends StackProps {
+  readonly stage: StageConfig;
+}
+
+/** Stack output key of a table's name: "AccountsTableName" for the table whose id is "Accounts". */
+export function tableNameOutputKey(definition: TableDefinition): string {
+  return `${definition.id}TableName`;
+}
+
+/** Stack output keys of the other stateful resources (the import CLI reads them by these keys). */
+export const statefulOutputKeys = {
+  userPoolId: "UserPoolId",
+  userPoolClientId: "UserPoolClientId",
+  documentsBucketName: "DocumentsBucketName",
+  pepperSecretName: "PepperSecretName",
+  sesConfigurationSetName: "SesConfigurationSetName",
+} as const;
+
+/**
+ * Everything that holds data or identities: the tables, the customer user pool, the documents bucket,
+ * the SES configuration set and the pepper of the access-code hashes. It changes rarely; the functions
+ * and the API live in the stateless stack and can be redeployed or replaced freely.
+ */
+export class StatefulStack extends Stack {
+  readonly stage: StageConfig;
+  /** By table definition id ("Accounts", "Bills", …). */
+  readonly tables: ReadonlyMap<string, dynamodb.Table>;
+  readonly userPool: cognito.UserPool;
+  readonly webClient: cognito.UserPoolClient;
+  readonly documentsBucket: s3.Bucket;
+  readonly emailConfigurationSet: ses.ConfigurationSet;
+  readonly pepperSecret: secretsmanager.Secret;
+  /** The secret's name as the functions look it up (a plain string: no cross-stack reference). */
+  readonly pepperSecretName: string;
+
+  constructor(scope: Construct, id: string, props: StatefulStackProps) {
+    super(scope, id, props);
+    const { stage } = props;
+    this.stage = stage;
+    const prefix = resourcePrefix(stage);
+    const removalPolicy = stage.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+
+    const byId = new Map<string, dynamodb.Table>();
+    for (const definition of tables) {
+      const table = definitionTable(this, {
+        definition,
+        tableName: tableName(prefix, definition),
+        retainData: stage.retainData,
+      });
+      byId.set(definition.id, table);
+      new CfnOutput(this, tableNameOutputKey(definition), {
+        value: table.tableName,
+        description: `DynamoDB table ${definition.id} (functions read it from ${definition.envVar})`,
+      });
+    }
+    this.tables = byId;
+
+    this.emailConfigurationSet = new ses.ConfigurationSet(this, "EmailConfigurationSet", {
+      configurationSetName: prefix,
+      reputationMetrics: true,
+      sendingEnabled: true,
+      // Confirmation e-mails carry a sign-up token: never over a clear-text SMTP hop.
+      tlsPolicy: ses.ConfigurationSetTlsPolicy.REQUIRE,
+      suppressionReasons: ses.SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+    });
+
+    const customers = new CustomerUserPool(this, userPoolDefinition.id, {
+      stage,
+      userPoolName: `${prefix}-${userPoolDefinition.id}`,
+      sesConfigurationSetName: this.emailConfigurationSet.configurationSetName,
+    });
+    this.userPool = customers.userPool;
+    this.webClient = customers.webClient;
+
+    this.documentsBucket = this.createDocumentsBucket(removalPolicy);
+
+    this.pepperSecretName = `${prefix}/access-code-pepper`;
+    this.pepperSecret = new secretsmanager.Secret(this, "PepperSecret", {
+      secretName: this.pepperSecretName,
+      description: "HMAC key (pepper) of the access-code hashes stored in the accounts table",
+      generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
+      removalPolicy,
+    });
+    Validations.of(this.pepperSecret).acknowledge({
+      id: "AwsSolutions-SMG4",
+      reason:
+        "Rotating the pepper invalidates every stored access-code hash until all accounts are re-imported " +
+        "from the billing system; rotation is a planned operation (new secret + full import), not a schedule.",
+    });
+
+    const outputs: Record<(typeof statefulOutputKeys)[keyof typeof statefulOutputKeys], string> = {
+      UserPoolId: this.userPool.userPoolId,
+      UserPoolClientId: this.webClient.userPoolClientId,
+      DocumentsBucketName: this.documentsBucket.bucketName,
+      PepperSecretName: this.pepperSecretName,
+      SesConfigurationSetName: this.emailConfigurationSet.configurationSetName,
+    };
+    for (const [key, value] of Object.entries(outputs)) new CfnOutput(this, key, { value });
+  }
+
+  /** The table of a definition; throws for a definition this stack did not create. */
+  table(definition: TableDefinition): dynamodb.Table {
+    const table = this.tables.get(definition.id);
+    if (!table) throw new Error(`No table ${definition.id} in ${this.stackName}.`);
+    return table;
+  }
+
+  /** Bill and contract PDFs, read by the API through short-lived links. Private, versioned, logged. */
+  private createDocumentsBucket(removalPolicy: RemovalPolicy): s3.Bucket {
+    const accessLogs = new s3.Bucket(this, "AccessLogsBucket", {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      // S3 server access logging can only deliver to an SSE-S3 bucket.
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      lifecycleRules: [{ expiration: Duration.days(this.stage.retainData ? 365 : 90) }],
+      removalPolicy,
+    });
+
+    return new s3.Bucket(this, "DocumentsBucket", {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      // aws/s3 KMS key with a bucket key: decryptions are audited in CloudTrail at a low request cost.
+      encryption: s3.BucketEncryption.KMS_MANAGED,
+      bucketKeyEnabled: true,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      versioned: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: "documents/",
+      // A replaced or deleted PDF stays recoverable for a while, not forever.
+      lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(90) }],
+      removalPolicy,
+    });
+  }
+}

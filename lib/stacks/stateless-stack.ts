@@ -1,0 +1,211 @@
+import { CfnOutput, RemovalPolicy, Stack, type StackProps, Validations } from "aws-cdk-lib";
+import * as apigw from "aws-cdk-lib/aws-apigateway";
+import * as logs from "aws-cdk-lib/aws-logs";
+import type { Construct } from "constructs";
+import {
+  type ApiFunctionName,
+  apiFunctions,
+  routes as definedRoutes,
+  type RouteDefinition,
+} from "../../lambdas/definitions/routes";
+import { userPoolEnv } from "../../lambdas/definitions/user-pool";
+import { addRoutes } from "../api/add-routes";
+import { checkEnrollmentRoutes, ENROLLMENT_PATH_PREFIX } from "../api/enrollment-paths";
+import { addGatewayResponses } from "../api/gateway-responses";
+import { methodSettingsKey } from "../api/route-tree";
+import { functionEnvironment } from "../config/function-environment";
+import { resourcePrefix, type StageConfig } from "../config/stages";
+import { ApiFunction } from "../constructs/api-function";
+import { ApiWebAcl } from "../constructs/api-web-acl";
+import { applyGrants, type FunctionGrants, functionGrants } from "./function-grants";
+import type { StatefulStack } from "./stateful-stack";
+
+export interface StatelessStackProps extends StackProps {
+  readonly stage: StageConfig;
+  readonly stateful: StatefulStack;
+  /** The route table; tests may pass another one. */
+  readonly routes?: readonly RouteDefinition[];
+  readonly grants?: Readonly<Record<ApiFunctionName, FunctionGrants>>;
+}
+
+function pascalCase(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
+function accessLogFormat(): apigw.AccessLogFormat {
+  const field = apigw.AccessLogField;
+  // One JSON object per request, for Logs Insights. No header or body: they may hold credentials.
+  return apigw.AccessLogFormat.custom(
+    JSON.stringify({
+      requestId: field.contextRequestId(),
+      extendedRequestId: field.contextExtendedRequestId(),
+      requestTime: field.contextRequestTime(),
+      ip: field.contextIdentitySourceIp(),
+      userAgent: field.contextIdentityUserAgent(),
+      httpMethod: field.contextHttpMethod(),
+      resourcePath: field.contextResourcePath(),
+      path: field.contextPath(),
+      protocol: field.contextProtocol(),
+      status: field.contextStatus(),
+      responseLength: field.contextResponseLength(),
+      responseLatency: field.contextResponseLatency(),
+      integrationStatus: field.contextIntegrationStatus(),
+      integrationLatency: field.contextIntegrationLatency(),
+      errorType: field.contextErrorResponseType(),
+      error: field.contextErrorMessage(),
+      wafStatus: field.contextWafResponseCode(),
+      xrayTraceId: field.contextXrayTraceId(),
+    }),
+  );
+}
+
+/**
+ * The functions and the REST API in front of them, rebuilt from the route table and the function
+ * list of lambdas/definitions/routes.ts. Holds no data: it can be destroyed and redeployed at will.
+ *
+ * The API's stage is named after the environment, so the health check of a stage is
+ * `{ApiBaseUrl}v1/health` (ApiBaseUrl ends with "/dev/", "/staging/" or "/prod/").
+ */
+export class StatelessStack extends Stack {
+  readonly api: apigw.RestApi;
+  readonly functions: Readonly<Record<ApiFunctionName, ApiFunction>>;
+  readonly webAcl: ApiWebAcl;
+
+  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+    super(scope, id, props);
+    const { stage, stateful } = props;
+    const routes = props.routes ?? definedRoutes;
+    const grants = props.grants ?? functionGrants;
+    const prefix = resourcePrefix(stage);
+    const removalPolicy = stage.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    checkEnrollmentRoutes(routes);
+
+    const environment = {
+      ...functionEnvironment(stage, {
+        sesConfigurationSetName: stateful.emailConfigurationSet.configurationSetName,
+        pepperSecretName: stateful.pepperSecretName,
+      }),
+      [userPoolEnv.userPoolId]: stateful.userPool.userPoolId,
+      [userPoolEnv.webClientId]: stateful.webClient.userPoolClientId,
+    };
+    const names = Object.keys(apiFunctions) as ApiFunctionName[];
+    this.functions = Object.fromEntries(
+      names.map((name) => {
+        const definition = apiFunctions[name];
+        const fn = new ApiFunction(this, `${pascalCase(name)}Function`, {
+          stage,
+          functionName: `${prefix}-${definition.entry}`,
+          entry: definition.entry,
+          description: definition.description,
+          environment,
+        });
+        applyGrants(fn.function, grants[name], {
+          tables: stateful.tables,
+          pepperSecret: stateful.pepperSecret,
+          documentsBucket: stateful.documentsBucket,
+          userPool: stateful.userPool,
+          emailConfigurationSet: stateful.emailConfigurationSet,
+          sesFromAddress: stage.sesFromAddress,
+        });
+        return [name, fn];
+      }),
+    ) as Record<ApiFunctionName, ApiFunction>;
+
+    this.api = this.createApi(stage, routes, removalPolicy);
+    addGatewayResponses(this.api, stage.webOrigin);
+
+    // One permission per function for the whole API rather than one per method: the ANY methods
+    // would otherwise add dozens of near-identical Lambda permissions.
+    const integrations = Object.fromEntries(
+      names.map((name) => [
+        name,
+        new apigw.LambdaIntegration(this.functions[name].function, {
+          proxy: true,
+          scopePermissionToMethod: false,
+        }),
+      ]),
+    ) as Record<ApiFunctionName, apigw.LambdaIntegration>;
+    addRoutes({
+      api: this.api,
+      routes,
+      integrations,
+      fallback: integrations.fallback,
+      authorizer: () =>
+        new apigw.CognitoUserPoolsAuthorizer(this, "CustomerAuthorizer", {
+          cognitoUserPools: [stateful.userPool],
+          identitySource: apigw.IdentitySource.header("Authorization"),
+        }),
+    });
+
+    this.webAcl = new ApiWebAcl(this, "WebAcl", {
+      name: `${prefix}-api`,
+      stage: this.api.deploymentStage,
+      // On the execute-api host the path starts with the stage name; on a custom domain it does not.
+      ratePathPrefixes: [`/${stage.name}${ENROLLMENT_PATH_PREFIX}`, ENROLLMENT_PATH_PREFIX],
+      ratePer5Minutes: stage.waf.enrollmentRequestsPerIpPer5Minutes,
+      webOrigin: stage.webOrigin,
+    });
+
+    new CfnOutput(this, "ApiBaseUrl", {
+      value: this.api.url,
+      description: "Base URL of the API; the contract's paths follow it (health: {ApiBaseUrl}v1/health)",
+    });
+  }
+
+  private createApi(
+    stage: StageConfig,
+    routes: readonly RouteDefinition[],
+    removalPolicy: RemovalPolicy,
+  ): apigw.RestApi {
+    const accessLogs = new logs.LogGroup(this, "ApiAccessLogs", {
+      retention: stage.logRetention,
+      removalPolicy,
+    });
+    const enrollmentThrottle: apigw.MethodDeploymentOptions = {
+      throttlingRateLimit: stage.api.enrollmentThrottle.rateLimit,
+      throttlingBurstLimit: stage.api.enrollmentThrottle.burstLimit,
+    };
+    const methodOptions = Object.fromEntries(
+      routes
+        .filter((r) => r.throttled === "enrollment")
+        .map((r) => [methodSettingsKey(r), enrollmentThrottle]),
+    );
+
+    const api = new apigw.RestApi(this, "Api", {
+      restApiName: `${resourcePrefix(stage)}-api`,
+      description: "Online services enrollment: HTTP API v1 (routes from lambdas/definitions/routes.ts)",
+      endpointConfiguration: { types: [apigw.EndpointType.REGIONAL] },
+      // Execution and access logs need the account-level CloudWatch role. It is shared by every API
+      // of the account and region, so it outlives this stack.
+      cloudWatchRole: true,
+      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
+      deployOptions: {
+        stageName: stage.name,
+        accessLogDestination: new apigw.LogGroupLogDestination(accessLogs),
+        accessLogFormat: accessLogFormat(),
+        // Errors only, and never the request data: bodies carry passwords and access codes.
+        loggingLevel: apigw.MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+        metricsEnabled: true,
+        tracingEnabled: true,
+        throttlingRateLimit: stage.api.throttle.rateLimit,
+        throttlingBurstLimit: stage.api.throttle.burstLimit,
+        methodOptions,
+      },
+    });
+
+    Validations.of(api.node.defaultChild as apigw.CfnRestApi).acknowledge({
+      id: "AwsSolutions-APIG2",
+      reason:
+        "Requests are validated by the functions (zod schemas), which answer the contract's errors " +
+        "(400 with fields, 413, 415) in its shape; an API Gateway validator would answer before them.",
+    });
+    Validations.of(api.node.findChild("CloudWatchRole")).acknowledge({
+      id: "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]",
+      reason:
+        "The account-level role through which API Gateway writes execution and access logs; AWS " +
+        "documents this managed policy for it, and it only allows writing to CloudWatch Logs.",
+    });
+    return api;
+  }
+}

@@ -1,0 +1,291 @@
+import { Match, Template } from "aws-cdk-lib/assertions";
+import type { CfnFunction } from "aws-cdk-lib/aws-lambda";
+import { afterAll, describe, expect, it } from "vitest";
+import { bundling } from "../../lambdas/definitions/bundling";
+import { env } from "../../lambdas/definitions/environment";
+import { errors } from "../../lambdas/definitions/error-codes";
+import { apiFunctions, type RouteDefinition, routes } from "../../lambdas/definitions/routes";
+import { accountsTable, billsTable } from "../../lambdas/definitions/tables";
+import { userPoolEnv } from "../../lambdas/definitions/user-pool";
+import { ENROLLMENT_PATH_PREFIX } from "../../lib/api/enrollment-paths";
+import { gatewayErrors } from "../../lib/api/gateway-responses";
+import { buildApp } from "../../lib/app";
+import { getStage, stageNames } from "../../lib/config/stages";
+import { functionGrants } from "../../lib/stacks/function-grants";
+import { StatefulStack } from "../../lib/stacks/stateful-stack";
+import { StatelessStack } from "../../lib/stacks/stateless-stack";
+import { testApp } from "./infra-app";
+
+type Json = Record<string, unknown>;
+type Resource = { Type: string; Properties: Json };
+
+/** "GET /v1/health"-style keys of every method of the template, with its properties. */
+function methodsByRoute(template: Template): Map<string, Json> {
+  const resources = template.toJSON().Resources as Record<string, Resource>;
+  const paths = new Map<string, string>();
+  const pathOf = (ref: unknown): string => {
+    const id = (ref as { Ref?: string }).Ref;
+    if (id === undefined) return ""; // Fn::GetAtt RootResourceId: the root
+    const known = paths.get(id);
+    if (known !== undefined) return known;
+    const resource = resources[id] as Resource;
+    const path = `${pathOf(resource.Properties.ParentId)}/${String(resource.Properties.PathPart)}`;
+    paths.set(id, path);
+    return path;
+  };
+  const methods = new Map<string, Json>();
+  for (const resource of Object.values(resources)) {
+    if (resource.Type !== "AWS::ApiGateway::Method") continue;
+    const path = pathOf(resource.Properties.ResourceId) || "/";
+    methods.set(`${String(resource.Properties.HttpMethod)} ${path}`, resource.Properties);
+  }
+  return methods;
+}
+
+function routePaths(routeTable: readonly RouteDefinition[]): Set<string> {
+  const paths = new Set<string>(["/"]);
+  for (const route of routeTable) {
+    const segments = route.path.split("/").filter(Boolean);
+    for (let i = 1; i <= segments.length; i++) paths.add(`/${segments.slice(0, i).join("/")}`);
+  }
+  return paths;
+}
+
+describe.each(stageNames)("stateless stack, stage %s", (stageName) => {
+  const { app, dispose } = testApp();
+  const { stateless } = buildApp(stageName, app);
+  const stage = getStage(stageName);
+  const template = Template.fromStack(stateless);
+  const methods = methodsByRoute(template);
+  afterAll(dispose);
+
+  it("has one function per apiFunctions entry, on the defined runtime and architecture", () => {
+    const functions = template.findResources("AWS::Lambda::Function");
+    expect(Object.keys(functions)).toHaveLength(Object.keys(apiFunctions).length);
+    for (const fn of Object.values(functions)) {
+      expect(fn.Properties.Runtime).toBe("nodejs24.x");
+      expect(fn.Properties.Runtime).toBe(bundling.runtime);
+      expect(fn.Properties.Architectures).toEqual(["arm64"]);
+      expect(fn.Properties.TracingConfig).toEqual({ Mode: "Active" });
+      expect(fn.Properties.MemorySize).toBe(512);
+      expect(fn.Properties.Handler).toBe("index.handler");
+      expect(fn.Properties.LoggingConfig).toEqual({ LogFormat: "JSON", LogGroup: expect.anything() });
+    }
+  });
+
+  it("gives every function every variable of environment.ts, Powertools settings and source maps", () => {
+    for (const fn of Object.values(template.findResources("AWS::Lambda::Function"))) {
+      const variables = fn.Properties.Environment.Variables as Json;
+      for (const name of [...Object.values(env), ...Object.values(userPoolEnv)]) {
+        expect(variables, name).toHaveProperty(name);
+      }
+      expect(variables[env.stage]).toBe(stage.name);
+      expect(variables[env.webOrigin]).toBe(stage.webOrigin);
+      expect(variables[env.verifyMaxFailures]).toBe(String(stage.verification.maxFailures));
+      expect(variables.NODE_OPTIONS).toBe("--enable-source-maps");
+      expect(variables.POWERTOOLS_SERVICE_NAME).toEqual(expect.any(String));
+      expect(variables.POWERTOOLS_METRICS_NAMESPACE).toEqual(expect.any(String));
+      expect(variables.POWERTOOLS_LOG_LEVEL).toBe(stage.logLevel);
+    }
+  });
+
+  /** The actions the policies attached to one function's role allow. */
+  function actionsOf(name: keyof typeof stateless.functions): string[] {
+    const fnId = stateless.getLogicalId(stateless.functions[name].function.node.defaultChild as CfnFunction);
+    const roleId = (template.toJSON().Resources[fnId].Properties.Role as { "Fn::GetAtt": [string, string] })[
+      "Fn::GetAtt"
+    ][0];
+    return Object.values(template.findResources("AWS::IAM::Policy"))
+      .filter((p) => JSON.stringify(p.Properties.Roles).includes(`"${roleId}"`))
+      .flatMap((p) =>
+        (p.Properties.PolicyDocument.Statement as { Action: string | string[] }[]).flatMap((st) => st.Action),
+      );
+  }
+
+  it("grants health and fallback nothing beyond their own log group and X-Ray", () => {
+    template.resourceCountIs("AWS::IAM::ManagedPolicy", 0);
+    for (const name of ["health", "fallback"] as const) {
+      for (const action of actionsOf(name))
+        expect(action).toMatch(/^(logs:(CreateLogStream|PutLogEvents)|xray:Put\w+)$/);
+    }
+  });
+
+  it("lets only the enrollment function create users and send e-mail, and no API function delete data", () => {
+    const enrollment = actionsOf("enrollments");
+    expect(enrollment).toEqual(expect.arrayContaining(["cognito-idp:AdminCreateUser", "ses:SendEmail"]));
+    for (const name of ["verifications", "confirmation", "health", "fallback"] as const) {
+      expect(actionsOf(name)).not.toContain("cognito-idp:AdminCreateUser");
+      expect(actionsOf(name)).not.toContain("ses:SendEmail");
+    }
+    expect(actionsOf("confirmation")).toContain("cognito-idp:AdminUpdateUserAttributes");
+    expect(actionsOf("verifications")).not.toContain("cognito-idp:AdminGetUser");
+  });
+
+  it("serves every route of the route table with its function", () => {
+    for (const route of routes) {
+      const method = methods.get(`${route.method} ${route.path}`);
+      expect(method, `${route.method} ${route.path}`).toBeDefined();
+      expect(method?.AuthorizationType).toBe(route.auth ? "COGNITO_USER_POOLS" : "NONE");
+      expect(method?.Integration).toMatchObject({ Type: "AWS_PROXY", IntegrationHttpMethod: "POST" });
+    }
+  });
+
+  it("sends everything else to the fallback function, preflights included, without CORS methods", () => {
+    for (const path of routePaths(routes)) {
+      expect(methods.has(`ANY ${path}`), `ANY ${path}`).toBe(true);
+      expect(methods.has(`ANY ${path === "/" ? "" : path}/{proxy+}`), `ANY ${path}/{proxy+}`).toBe(true);
+    }
+    expect([...methods.keys()].filter((key) => key.startsWith("OPTIONS "))).toEqual([]);
+    const fallback = stateless.getLogicalId(
+      stateless.functions.fallback.function.node.defaultChild as CfnFunction,
+    );
+    for (const [key, method] of methods) {
+      if (key.startsWith("ANY ")) expect(JSON.stringify(method.Integration), key).toContain(fallback);
+    }
+  });
+
+  it("answers API Gateway's own errors in the contract's shape and headers", () => {
+    for (const { type, code, keepStatus } of gatewayErrors) {
+      template.hasResourceProperties("AWS::ApiGateway::GatewayResponse", {
+        ResponseType: type.responseType,
+        StatusCode: keepStatus ? Match.absent() : String(errors[code].status),
+        ResponseParameters: {
+          "gatewayresponse.header.Cache-Control": "'no-store'",
+          "gatewayresponse.header.X-Content-Type-Options": "'nosniff'",
+          "gatewayresponse.header.Access-Control-Allow-Origin": `'${stage.webOrigin}'`,
+          "gatewayresponse.header.Vary": "'Origin'",
+        },
+        ResponseTemplates: {
+          "application/json": JSON.stringify({ error: { code, message: errors[code].fr } }),
+        },
+      });
+    }
+    for (const type of ["DEFAULT_4XX", "DEFAULT_5XX", "UNAUTHORIZED", "ACCESS_DENIED", "THROTTLED"]) {
+      expect(gatewayErrors.map((g) => g.type.responseType)).toContain(type);
+    }
+  });
+
+  it("logs access in JSON, traces, and throttles the stage from the config", () => {
+    template.hasResourceProperties("AWS::ApiGateway::Stage", {
+      StageName: stage.name,
+      TracingEnabled: true,
+      AccessLogSetting: {
+        DestinationArn: Match.anyValue(),
+        Format: Match.stringLikeRegexp('^\\{"requestId"'),
+      },
+      MethodSettings: Match.arrayWith([
+        Match.objectLike({
+          HttpMethod: "*",
+          ResourcePath: "/*",
+          LoggingLevel: "ERROR",
+          DataTraceEnabled: false,
+          MetricsEnabled: true,
+          ThrottlingRateLimit: stage.api.throttle.rateLimit,
+          ThrottlingBurstLimit: stage.api.throttle.burstLimit,
+        }),
+      ]),
+    });
+  });
+
+  it("puts a WAF web ACL with the managed rules and the enrollment rate rule on the stage", () => {
+    template.resourceCountIs("AWS::WAFv2::WebACLAssociation", 1);
+    const acl = Object.values(template.findResources("AWS::WAFv2::WebACL"))[0] as Resource;
+    expect(acl.Properties.Scope).toBe("REGIONAL");
+    const rules = acl.Properties.Rules as Json[];
+    const groups = rules.flatMap((r) => {
+      const statement = r.Statement as { ManagedRuleGroupStatement?: { Name: string } };
+      return statement.ManagedRuleGroupStatement ? [statement.ManagedRuleGroupStatement.Name] : [];
+    });
+    expect(groups.sort()).toEqual([
+      "AWSManagedRulesAmazonIpReputationList",
+      "AWSManagedRulesCommonRuleSet",
+      "AWSManagedRulesKnownBadInputsRuleSet",
+    ]);
+    const rate = rules.find((r) => (r.Statement as Json).RateBasedStatement) as Json;
+    expect(rate).toMatchObject({
+      Action: { Block: { CustomResponse: { ResponseCode: 429 } } },
+      Statement: {
+        RateBasedStatement: {
+          Limit: stage.waf.enrollmentRequestsPerIpPer5Minutes,
+          AggregateKeyType: "IP",
+          EvaluationWindowSec: 300,
+        },
+      },
+    });
+    const searchStrings = JSON.stringify(rate).match(/"SearchString":"[^"]+"/g);
+    expect(searchStrings).toEqual([
+      `"SearchString":"/${stage.name}${ENROLLMENT_PATH_PREFIX}"`,
+      `"SearchString":"${ENROLLMENT_PATH_PREFIX}"`,
+    ]);
+    expect(JSON.stringify(rate)).toContain('"PositionalConstraint":"STARTS_WITH"');
+  });
+});
+
+describe("stateless stack with future routes and grants", () => {
+  const { app, dispose } = testApp();
+  const stage = getStage("dev");
+  const stateful = new StatefulStack(app, "Test-Stateful", { stage, env: { region: stage.region } });
+  const futureRoutes: RouteDefinition[] = [
+    ...routes,
+    { method: "GET", path: "/v1/me/bills", function: "health", auth: true },
+    { method: "GET", path: "/v1/me/bills/{billId}", function: "health", auth: true },
+  ];
+  const stateless = new StatelessStack(app, "Test-Stateless", {
+    stage,
+    stateful,
+    env: { region: stage.region },
+    routes: futureRoutes,
+    grants: {
+      ...functionGrants,
+      health: { tables: { [accountsTable.id]: "read", [billsTable.id]: "readWrite" } },
+    },
+  });
+  const template = Template.fromStack(stateless);
+  const methods = methodsByRoute(template);
+  afterAll(dispose);
+
+  it("throttles enrollment routes tighter than the stage", () => {
+    template.hasResourceProperties("AWS::ApiGateway::Stage", {
+      MethodSettings: Match.arrayWith([
+        Match.objectLike({
+          HttpMethod: "POST",
+          ResourcePath: "/~1v1~1enrollment~1verifications",
+          ThrottlingRateLimit: stage.api.enrollmentThrottle.rateLimit,
+          ThrottlingBurstLimit: stage.api.enrollmentThrottle.burstLimit,
+        }),
+      ]),
+    });
+  });
+
+  it("checks signed-in routes with the Cognito authorizer", () => {
+    template.resourceCountIs("AWS::ApiGateway::Authorizer", 1);
+    template.hasResourceProperties("AWS::ApiGateway::Authorizer", {
+      Type: "COGNITO_USER_POOLS",
+      IdentitySource: "method.request.header.Authorization",
+    });
+    expect(methods.get("GET /v1/me/bills/{billId}")?.AuthorizationType).toBe("COGNITO_USER_POOLS");
+    expect(methods.get("ANY /v1/me/bills/{billId}")?.AuthorizationType).toBe("NONE");
+  });
+
+  it("gives a resource with a {param} child no {proxy+} sibling, and the {param} its own", () => {
+    expect(methods.has("ANY /v1/me/bills/{proxy+}")).toBe(false);
+    expect(methods.has("ANY /v1/me/bills/{billId}/{proxy+}")).toBe(true);
+  });
+
+  it("grants tables by definition id and passes their names in their variables", () => {
+    const logicalId = stateless.getLogicalId(
+      stateless.functions.health.function.node.defaultChild as CfnFunction,
+    );
+    const variables = template.toJSON().Resources[logicalId].Properties.Environment.Variables as Json;
+    expect(variables).toHaveProperty(accountsTable.envVar);
+    expect(variables).toHaveProperty(billsTable.envVar);
+    const fallbackId = stateless.getLogicalId(
+      stateless.functions.fallback.function.node.defaultChild as CfnFunction,
+    );
+    const fallback = template.toJSON().Resources[fallbackId].Properties.Environment.Variables as Json;
+    expect(fallback).not.toHaveProperty(accountsTable.envVar);
+    const actions = JSON.stringify(template.findResources("AWS::IAM::Policy"));
+    expect(actions).toContain("dynamodb:GetItem");
+    expect(actions).toContain("dynamodb:PutItem");
+  });
+});
