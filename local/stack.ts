@@ -7,6 +7,7 @@ import { env } from "../lambdas/definitions/environment";
 import { DEFAULT_SUPPORT_PHONE, DEFAULT_WEB_ORIGIN } from "../lambdas/definitions/limits";
 import { tableName, tables } from "../lambdas/definitions/tables";
 import { userPoolDefinition, userPoolEnv } from "../lambdas/definitions/user-pool";
+import { ensureEnrolledDemo } from "./demo/enrolled-demo";
 import { loadDemoData } from "./demo/load-demo";
 import { startCognito } from "./emulators/cognito";
 import { checkJava, startDynamoDb } from "./emulators/dynamodb";
@@ -155,12 +156,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const environment = { ...handlerEnvironment(endpoints), PEPPER_FILE: pepperFile };
     if (options.demo) {
       progress("loading the demo customers");
-      const target = localTargetAt(dynamodb, readLocalPepper(options.dir));
+      const pepper = readLocalPepper(options.dir);
+      const target = localTargetAt(dynamodb, pepper);
       try {
         await loadDemoData(target);
       } finally {
         target.close();
       }
+      await ensureEnrolledDemo({ dynamodb, cognito: cognitoEndpoint, userPoolId: pool.userPoolId, pepper });
     }
     Object.assign(process.env, environment);
     if (serveApi) {

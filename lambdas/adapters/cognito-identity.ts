@@ -112,7 +112,11 @@ export function cognitoIdentity(client: CognitoIdentityProviderClient, userPoolI
           new AdminUpdateUserAttributesCommand({
             UserPoolId: userPoolId,
             Username: email,
-            UserAttributes: [{ Name: "email_verified", Value: "true" }],
+            // The e-mail with it: the same value, so nothing changes but the flag (the emulator needs it too).
+            UserAttributes: [
+              { Name: "email", Value: email },
+              { Name: "email_verified", Value: "true" },
+            ],
           }),
         );
       } catch (error) {
