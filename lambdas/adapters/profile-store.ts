@@ -5,7 +5,7 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import type { AccountDirectory, AccountSecrets, Profile, ProfileStore } from "../domain/enrollment/ports";
-import { isConditionFailure } from "./security-store";
+import { conditionFailureItem, isConditionFailure } from "./security-store";
 
 /**
  * The profiles table: one item per account that started an enrollment. Every write is conditional
@@ -65,7 +65,7 @@ export function profileStore(client: DynamoDBDocumentClient, table: string): Pro
         return { acquired: true, profile: toProfile(out.Attributes) as Profile };
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
-        const item = (error as { Item?: Record<string, unknown> }).Item;
+        const item = conditionFailureItem(error);
         const status = item?.status ?? (await get(customerNumber))?.status;
         return {
           acquired: false,

@@ -1,5 +1,6 @@
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import { type AttributeValue, ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { unmarshall } from "@aws-sdk/util-dynamodb";
 import type {
   AttemptLimiter,
   AttemptReservation,
@@ -31,6 +32,15 @@ function isConditionFailure(error: unknown): error is ConditionalCheckFailedExce
     error instanceof ConditionalCheckFailedException ||
     (error as { name?: string })?.name === "ConditionalCheckFailedException"
   );
+}
+
+/**
+ * The item a failed condition saw (ReturnValuesOnConditionCheckFailure: ALL_OLD). The document
+ * client does not unmarshall it: it arrives in DynamoDB's attribute-value form.
+ */
+function conditionFailureItem(error: unknown): Record<string, unknown> | undefined {
+  const item = (error as { Item?: Record<string, AttributeValue> }).Item;
+  return item ? unmarshall(item) : undefined;
 }
 
 export function lockoutSeconds(config: LimiterConfig, previousLockouts: number): number {
@@ -89,7 +99,7 @@ export function attemptLimiter(
         return reservation(out.Attributes);
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
-        const item = (error as { Item?: Record<string, unknown> }).Item ?? (await read(customerNumber));
+        const item = conditionFailureItem(error) ?? (await read(customerNumber));
         const lockedUntil = Number(item?.lockedUntil ?? 0);
         const windowEnd = Number(item?.windowStart ?? nowMs) + config.windowSeconds * 1000;
         const until = lockedUntil > nowMs ? lockedUntil : windowEnd;
@@ -218,4 +228,4 @@ export function confirmationTokens(client: DynamoDBDocumentClient, table: string
   };
 }
 
-export { isConditionFailure };
+export { conditionFailureItem, isConditionFailure };

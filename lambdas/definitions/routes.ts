@@ -12,6 +12,7 @@ export type HttpMethod = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
  */
 export const apiFunctions = {
   health: { entry: "health", description: "GET /v1/health" },
+  openapi: { entry: "openapi", description: "GET /v1/openapi.json" },
   fallback: { entry: "fallback", description: "Unknown routes (404) and wrong methods (405)" },
   verifications: { entry: "verifications", description: "POST /v1/enrollment/verifications" },
   enrollments: { entry: "enrollments", description: "POST /v1/enrollments" },
@@ -33,6 +34,7 @@ export interface RouteDefinition {
 
 export const routes: readonly RouteDefinition[] = [
   { method: "GET", path: "/v1/health", function: "health", auth: false },
+  { method: "GET", path: "/v1/openapi.json", function: "openapi", auth: false },
   {
     method: "POST",
     path: "/v1/enrollment/verifications",

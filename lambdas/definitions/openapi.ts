@@ -1,0 +1,480 @@
+import * as z from "zod";
+import { type ErrorCode, errors } from "./error-codes";
+import { DEFAULT_SUPPORT_PHONE } from "./limits";
+import { type ApiFunctionName, type HttpMethod, type RouteDefinition, routes } from "./routes";
+import {
+  accountVerification,
+  billVerification,
+  confirmationRequest,
+  confirmationResponse,
+  enrollmentRequest,
+  enrollmentResponse,
+  errorResponse,
+  verificationRequest,
+  verificationResponse,
+} from "./schemas";
+
+/**
+ * The OpenAPI 3.1 document of the HTTP API, built from the route table (routes.ts), the zod schemas
+ * (schemas.ts, converted by zod's own z.toJSONSchema) and the error codes (error-codes.ts).
+ *
+ * Not for Lambda bundles: `npm run openapi` writes openapi.json at the repository root, the openapi
+ * function serves that file, and a unit test fails when it is stale.
+ */
+
+type JsonSchema = z.core.JSONSchema.BaseSchema;
+
+/** Bodies a client sends: converted as zod *input* (before the transforms of normalization). */
+const requestSchemas = {
+  VerificationRequest: verificationRequest,
+  BillVerification: billVerification,
+  AccountVerification: accountVerification,
+  EnrollmentRequest: enrollmentRequest,
+  ConfirmationRequest: confirmationRequest,
+} as const satisfies Record<string, z.ZodType>;
+
+const healthResponse = z.object({ status: z.literal("ok") });
+
+const openApiDocumentSchema = z
+  .looseObject({ openapi: z.string(), info: z.looseObject({}), paths: z.looseObject({}) })
+  .meta({ description: "Ce document OpenAPI 3.1 / This OpenAPI 3.1 document" });
+
+/** Bodies the API answers: converted as zod *output*. */
+const responseSchemas = {
+  HealthResponse: healthResponse,
+  VerificationResponse: verificationResponse,
+  EnrollmentResponse: enrollmentResponse,
+  ConfirmationResponse: confirmationResponse,
+  OpenApiDocument: openApiDocumentSchema,
+  Error: errorResponse,
+} as const satisfies Record<string, z.ZodType>;
+
+type RequestSchemaName = keyof typeof requestSchemas;
+type ResponseSchemaName = keyof typeof responseSchemas;
+
+interface Bilingual {
+  readonly fr: string;
+  readonly en: string;
+}
+
+/** What the document says about one operation, beyond what the route table knows. */
+export interface OperationDoc {
+  /** Defaults to the function name; required to tell apart the routes of a function serving several. */
+  readonly operationId?: string;
+  readonly summary: Bilingual;
+  readonly description?: Bilingual;
+  /** The JSON body (required when present). Adds the errors of parseBody: 400, 413, 415. */
+  readonly request?: RequestSchemaName;
+  readonly success: {
+    readonly status: number;
+    readonly schema: ResponseSchemaName;
+    readonly description: Bilingual;
+  };
+  /** The errors the function itself answers, beyond those of the body and of the authorizer. */
+  readonly errors: readonly ErrorCode[];
+}
+
+/** A function serving several routes documents each one, by "METHOD /path". */
+export interface PerRouteDoc {
+  readonly perRoute: Readonly<Record<`${HttpMethod} /${string}`, OperationDoc>>;
+}
+
+/**
+ * Each function of a route, documented. A route whose function is missing here makes
+ * buildOpenApiDocument() throw: no route is served undocumented.
+ */
+export const operationDocs: Readonly<Partial<Record<ApiFunctionName, OperationDoc | PerRouteDoc>>> = {
+  health: {
+    summary: { fr: "État de l'API", en: "API health" },
+    success: {
+      status: 200,
+      schema: "HealthResponse",
+      description: { fr: "L'API répond", en: "The API answers" },
+    },
+    errors: [],
+  },
+  openapi: {
+    summary: { fr: "Ce document OpenAPI", en: "This OpenAPI document" },
+    success: {
+      status: 200,
+      schema: "OpenApiDocument",
+      description: { fr: "Le document OpenAPI 3.1 de l'API", en: "The OpenAPI 3.1 document of the API" },
+    },
+    errors: [],
+  },
+  verifications: {
+    summary: { fr: "Prouver la propriété d'un compte", en: "Prove ownership of an account" },
+    description: {
+      fr:
+        "Deux méthodes, comme sur les formulaires avec et sans facture papier. Après 5 échecs en 15 minutes " +
+        "pour un numéro de client, toute tentative est refusée (429) jusqu'à la fin du blocage.",
+      en:
+        "Two methods, as on the paper-bill and no-paper-bill forms. After 5 failures within 15 minutes " +
+        "for a customer number, every attempt is refused (429) until the lockout ends.",
+    },
+    request: "VerificationRequest",
+    success: {
+      status: 200,
+      schema: "VerificationResponse",
+      description: {
+        fr: "Jeton de vérification à usage unique, valide 15 minutes",
+        en: "Single-use verification token, valid 15 minutes",
+      },
+    },
+    errors: ["VERIFICATION_FAILED", "ALREADY_ENROLLED", "TOO_MANY_ATTEMPTS"],
+  },
+  enrollments: {
+    summary: { fr: "Créer le profil d'authentification", en: "Create the authentication profile" },
+    description: {
+      fr:
+        "Crée l'utilisateur Cognito et envoie le courriel de confirmation. La même requête répétée (même " +
+        "jeton, même courriel) rend le même 201 sans rien créer de plus.",
+      en:
+        "Creates the Cognito user and sends the confirmation e-mail. The same request repeated (same " +
+        "token, same e-mail) returns the same 201 and creates nothing new.",
+    },
+    request: "EnrollmentRequest",
+    success: {
+      status: 201,
+      schema: "EnrollmentResponse",
+      description: {
+        fr: "Profil créé, en attente de confirmation du courriel",
+        en: "Profile created, pending e-mail confirmation",
+      },
+    },
+    errors: [
+      "INVALID_TOKEN",
+      "ALREADY_ENROLLED",
+      "EMAIL_IN_USE",
+      "ENROLLMENT_IN_PROGRESS",
+      "SERVICE_UNAVAILABLE",
+    ],
+  },
+  confirmation: {
+    summary: { fr: "Confirmer l'adresse courriel", en: "Confirm the e-mail address" },
+    description: {
+      fr: "Le lien du courriel de confirmation. Le répéter est sans effet (200 de nouveau).",
+      en: "The link of the confirmation e-mail. Repeating it is harmless (200 again).",
+    },
+    request: "ConfirmationRequest",
+    success: {
+      status: 200,
+      schema: "ConfirmationResponse",
+      description: {
+        fr: "Courriel vérifié, compte passé à la facture électronique",
+        en: "E-mail verified, account switched to electronic bills",
+      },
+    },
+    // SERVICE_UNAVAILABLE: marking the e-mail verified calls Cognito, whose throttling is a 503.
+    errors: ["INVALID_TOKEN", "SERVICE_UNAVAILABLE"],
+  },
+};
+
+/** What parseBody (lambdas/middleware/http-api.ts) answers for any route with a body. */
+const bodyErrors: readonly ErrorCode[] = [
+  "MALFORMED_JSON",
+  "VALIDATION_FAILED",
+  "PAYLOAD_TOO_LARGE",
+  "UNSUPPORTED_MEDIA_TYPE",
+];
+
+/** What API Gateway's Cognito authorizer answers for a route with `auth: true`. */
+const authErrors: readonly ErrorCode[] = ["UNAUTHORIZED"];
+
+/** Errors whose response carries Retry-After (seconds): the lockout, the lock wait, a throttled dependency. */
+const retryAfterCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  "TOO_MANY_ATTEMPTS",
+  "ENROLLMENT_IN_PROGRESS",
+  "SERVICE_UNAVAILABLE",
+]);
+
+const SECURITY_SCHEME = "cognito";
+const schemaRef = (name: string) => `#/components/schemas/${name}`;
+
+/** One operation as the document holds it. */
+export interface OpenApiOperation {
+  readonly operationId: string;
+  readonly summary: string;
+  readonly description?: string;
+  readonly parameters: readonly Record<string, unknown>[];
+  readonly requestBody?: Record<string, unknown>;
+  readonly responses: Readonly<Record<string, OpenApiResponse>>;
+  readonly security?: readonly Record<string, readonly string[]>[];
+}
+
+export interface OpenApiResponse {
+  readonly description: string;
+  readonly headers?: Readonly<Record<string, unknown>>;
+  readonly content?: Readonly<Record<string, { schema: JsonSchema; examples?: Record<string, unknown> }>>;
+}
+
+export interface OpenApiDocument {
+  readonly openapi: "3.1.0";
+  readonly info: { readonly title: string; readonly version: string; readonly description: string };
+  readonly servers: readonly { readonly url: string; readonly description?: string }[];
+  readonly paths: Readonly<
+    Record<string, Readonly<Partial<Record<Lowercase<HttpMethod>, OpenApiOperation>>>>
+  >;
+  readonly components: {
+    readonly schemas: Readonly<Record<string, JsonSchema>>;
+    readonly parameters: Readonly<Record<string, unknown>>;
+    readonly headers: Readonly<Record<string, unknown>>;
+    readonly securitySchemes: Readonly<Record<string, unknown>>;
+  };
+}
+
+const bilingual = (text: Bilingual, separator = " / ") => `${text.fr}${separator}${text.en}`;
+const withPhone = (message: string) => message.replaceAll("{supportPhone}", DEFAULT_SUPPORT_PHONE);
+
+/**
+ * Converts a set of named zod schemas into components with zod's own z.toJSONSchema (draft 2020-12,
+ * the dialect of OpenAPI 3.1). A schema used inside another one becomes a $ref to its component.
+ * Unrepresentable types (transforms in output mode, dates, bigints…) throw rather than become `{}`.
+ */
+function toComponents(
+  schemas: Readonly<Record<string, z.ZodType>>,
+  io: "input" | "output",
+): Record<string, JsonSchema> {
+  const registry = z.registry<{ id: string }>();
+  for (const [id, schema] of Object.entries(schemas)) registry.add(schema, { id });
+  const { schemas: converted } = z.toJSONSchema(registry, {
+    io,
+    target: "draft-2020-12",
+    unrepresentable: "throw",
+    uri: schemaRef,
+    override: ({ zodSchema, jsonSchema }) => {
+      // OpenAPI 3.1 deprecates the schema's `example`; JSON Schema has `examples`.
+      if ("example" in jsonSchema) {
+        jsonSchema.examples = [jsonSchema.example];
+        delete jsonSchema.example;
+      }
+      // A discriminated union: OpenAPI's discriminator, with a mapping when every option is a component.
+      const def = zodSchema._zod.def;
+      if (def.type === "union" && "discriminator" in def && typeof def.discriminator === "string") {
+        const propertyName = def.discriminator;
+        const mapping: Record<string, string> = {};
+        let complete = true;
+        for (const option of def.options) {
+          const id = registry.get(option)?.id;
+          const shape = option._zod.def.type === "object" ? (option as z.core.$ZodObject)._zod.def.shape : {};
+          const literal = shape[propertyName]?._zod.def;
+          if (id === undefined || literal?.type !== "literal") {
+            complete = false;
+            break;
+          }
+          for (const value of (literal as z.core.$ZodLiteralDef<z.core.util.Literal>).values)
+            mapping[String(value)] = schemaRef(id);
+        }
+        jsonSchema.discriminator = complete ? { propertyName, mapping } : { propertyName };
+      }
+    },
+  });
+  if ("__shared" in converted) {
+    throw new Error(
+      `OpenAPI: zod extracted shared $defs (${io}); give the recursive or shared schema its own component.`,
+    );
+  }
+  // Each component is a plain schema of the document: no $schema nor $id of its own.
+  return Object.fromEntries(
+    Object.entries(converted).map(([id, { $schema: _schema, $id: _id, ...schema }]) => [id, schema]),
+  );
+}
+
+function errorResponseFor(status: number, codes: readonly ErrorCode[]): OpenApiResponse {
+  const retryAfter = codes.filter((code) => retryAfterCodes.has(code));
+  // Every code of the status carries it: the shared header; only some: an optional header saying which.
+  const retryAfterHeader =
+    retryAfter.length === codes.length
+      ? { $ref: "#/components/headers/RetryAfter" }
+      : {
+          description:
+            `Secondes avant de réessayer, avec ${retryAfter.join(", ")} seulement / Seconds before trying ` +
+            `again, with ${retryAfter.join(", ")} only`,
+          required: false,
+          schema: { type: "integer", minimum: 0 },
+        };
+  return {
+    description: codes
+      .map((code) => `- \`${code}\`: ${withPhone(errors[code].fr)} / ${withPhone(errors[code].en)}`)
+      .join("\n"),
+    ...(retryAfter.length > 0
+      ? {
+          headers: { "Retry-After": retryAfterHeader },
+        }
+      : {}),
+    content: {
+      "application/json": {
+        schema: {
+          allOf: [
+            { $ref: schemaRef("Error") },
+            {
+              type: "object",
+              properties: {
+                error: { type: "object", properties: { code: { type: "string", enum: [...codes] } } },
+              },
+            },
+          ],
+        },
+        examples: Object.fromEntries(
+          codes.map((code) => [
+            code,
+            {
+              summary: code,
+              value: {
+                error: {
+                  code,
+                  message: withPhone(errors[code].fr),
+                  ...(code === "VALIDATION_FAILED"
+                    ? { fields: [{ field: "postalCode", code: "INVALID_FORMAT" }] }
+                    : {}),
+                },
+              },
+            },
+          ]),
+        ),
+      },
+    },
+  };
+}
+
+function operationFor(route: RouteDefinition, doc: OperationDoc): OpenApiOperation {
+  const codes = [...(route.auth ? authErrors : []), ...(doc.request ? bodyErrors : []), ...doc.errors];
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of new Set(codes)) {
+    const status = errors[code].status;
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
+  const responses: Record<string, OpenApiResponse> = {
+    [String(doc.success.status)]: {
+      description: bilingual(doc.success.description),
+      content: { "application/json": { schema: { $ref: schemaRef(doc.success.schema) } } },
+    },
+  };
+  for (const [status, statusCodes] of [...byStatus].sort(([a], [b]) => a - b)) {
+    responses[String(status)] = errorResponseFor(status, statusCodes);
+  }
+  const pathParameters = [...route.path.matchAll(/\{([^}+]+)\+?\}/g)].map((match) => ({
+    name: match[1] as string,
+    in: "path",
+    required: true,
+    schema: { type: "string" },
+  }));
+  return {
+    operationId: doc.operationId ?? route.function,
+    summary: bilingual(doc.summary),
+    ...(doc.description ? { description: bilingual(doc.description, "\n\n") } : {}),
+    parameters: [...pathParameters, { $ref: "#/components/parameters/AcceptLanguage" }],
+    ...(doc.request
+      ? {
+          requestBody: {
+            required: true,
+            content: { "application/json": { schema: { $ref: schemaRef(doc.request) } } },
+          },
+        }
+      : {}),
+    responses,
+    ...(route.auth ? { security: [{ [SECURITY_SCHEME]: [] }] } : {}),
+  };
+}
+
+function docFor(route: RouteDefinition): OperationDoc {
+  const entry = operationDocs[route.function];
+  if (entry === undefined) {
+    throw new Error(
+      `OpenAPI: ${route.method} ${route.path} is served by "${route.function}", which has no entry in ` +
+        "operationDocs (lambdas/definitions/openapi.ts). Document it there.",
+    );
+  }
+  if (!("perRoute" in entry)) return entry;
+  const perRoute = entry.perRoute[`${route.method} ${route.path}` as `${HttpMethod} /${string}`];
+  if (perRoute === undefined) {
+    throw new Error(
+      `OpenAPI: operationDocs.${route.function}.perRoute has no "${route.method} ${route.path}".`,
+    );
+  }
+  return perRoute;
+}
+
+/** The OpenAPI 3.1 document of the API; the route table is a parameter for tests. */
+export function buildOpenApiDocument(routeTable: readonly RouteDefinition[] = routes): OpenApiDocument {
+  const requestComponents = toComponents(requestSchemas, "input");
+  const responseComponents = toComponents(responseSchemas, "output");
+  for (const name of Object.keys(requestComponents)) {
+    if (name in responseComponents)
+      throw new Error(`OpenAPI: component ${name} is both a request and a response.`);
+  }
+
+  const paths: Record<string, Partial<Record<Lowercase<HttpMethod>, OpenApiOperation>>> = {};
+  const operationIds = new Set<string>();
+  for (const route of routeTable) {
+    const operation = operationFor(route, docFor(route));
+    if (operationIds.has(operation.operationId)) {
+      throw new Error(
+        `OpenAPI: operationId "${operation.operationId}" is used twice; a function serving several routes ` +
+          "documents each one under perRoute, with its own operationId.",
+      );
+    }
+    operationIds.add(operation.operationId);
+    const item = (paths[route.path] ??= {});
+    item[route.method.toLowerCase() as Lowercase<HttpMethod>] = operation;
+  }
+
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Online services enrollment API",
+      version: "1",
+      description: [
+        "Inscription aux services en ligne : vérifier la propriété d'un compte, créer le profil " +
+          "d'authentification, confirmer l'adresse courriel. JSON en entrée et en sortie. Toute erreur a " +
+          "la même forme (`Error`) ; son message est en français, sauf si `Accept-Language` préfère " +
+          "l'anglais. Chaque réponse porte `Cache-Control: no-store` et `X-Content-Type-Options: nosniff`. " +
+          "Une route inconnue donne 404, une mauvaise méthode 405.",
+        "Online services enrollment: verify ownership of an account, create the authentication profile, " +
+          "confirm the e-mail address. JSON in and out. Every error has the same shape (`Error`); its " +
+          "message is in French unless `Accept-Language` prefers English. Every response carries " +
+          "`Cache-Control: no-store` and `X-Content-Type-Options: nosniff`. An unknown route gives 404, a " +
+          "wrong method 405.",
+      ].join("\n\n"),
+    },
+    servers: [{ url: "/" }],
+    paths,
+    components: {
+      schemas: { ...requestComponents, ...responseComponents },
+      parameters: {
+        AcceptLanguage: {
+          name: "Accept-Language",
+          in: "header",
+          required: false,
+          description:
+            "Langue des messages : français, sauf si l'anglais est préféré / Language of the messages: " +
+            "French unless English is preferred",
+          schema: { type: "string" },
+          examples: { fr: { value: "fr-CA" }, en: { value: "en-CA,en;q=0.9,fr;q=0.5" } },
+        },
+      },
+      headers: {
+        RetryAfter: {
+          description: "Secondes avant de réessayer / Seconds before trying again",
+          required: true,
+          schema: { type: "integer", minimum: 0 },
+        },
+      },
+      securitySchemes: {
+        [SECURITY_SCHEME]: {
+          type: "http",
+          scheme: "bearer",
+          bearerFormat: "JWT",
+          description:
+            "Jeton d'identité ou d'accès Cognito du client connecté / Signed-in customer's Cognito id or " +
+            "access token",
+        },
+      },
+    },
+  };
+}
+
+/** The committed openapi.json: 2-space JSON and a final newline. */
+export function openApiJson(document: OpenApiDocument = buildOpenApiDocument()): string {
+  return `${JSON.stringify(document, null, 2)}\n`;
+}

@@ -1,0 +1,229 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { apiWorld } from "../support/api-client";
+import { startLocalApi } from "../support/local-api";
+
+let api: { url: string; close(): Promise<void> };
+const world = apiWorld(() => api.url);
+beforeAll(async () => {
+  api = await startLocalApi();
+});
+afterAll(async () => {
+  await api.close();
+  world.close();
+});
+
+/** Customer numbers of this file: 95xxxxx, one block per test. */
+let block = 0;
+function customer(): string {
+  block++;
+  return String(9500000 + block * 10);
+}
+
+async function verified(customerNumber: string): Promise<string> {
+  const res = await world.verifyBill(customerNumber);
+  expect(res.status).toBe(200);
+  return res.json.verificationToken as string;
+}
+
+describe("POST /v1/enrollment/verifications", () => {
+  it("200 with a token valid 15 minutes for the bill form", async () => {
+    const n = customer();
+    await world.seedAccount(n);
+    const before = Date.now();
+    const res = await world.verifyBill(n);
+    expect(res.status).toBe(200);
+    expect(res.json.verificationToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const expires = Date.parse(res.json.expiresAt as string);
+    expect(expires - before).toBeGreaterThanOrEqual(15 * 60 * 1000 - 1000);
+    expect(expires - before).toBeLessThanOrEqual(15 * 60 * 1000 + 5000);
+  });
+
+  it("200 for the account form with the tolerated spellings", async () => {
+    const n = customer();
+    await world.seedAccount(n, { phone: "5145551234", postalCode: "H2X1Y4", lastDebitAmount: "73.15" });
+    for (const form of [
+      { phone: "(514) 555-1234", postalCode: "h2x 1y4", lastDebitAmount: "73,15" },
+      { phone: "+1 514.555.1234", postalCode: "H2X-1Y4", lastDebitAmount: 73.15 },
+    ]) {
+      const res = await world.post("/v1/enrollment/verifications", {
+        method: "account",
+        customerNumber: n,
+        ...form,
+      });
+      expect(res.status).toBe(200);
+    }
+  });
+
+  it("400 VALIDATION_FAILED naming each malformed field", async () => {
+    const res = await world.post("/v1/enrollment/verifications", {
+      method: "account",
+      customerNumber: "123456",
+      phone: "555-1234",
+      postalCode: "J4K 1A",
+      lastDebitAmount: "84.375",
+    });
+    expect(res.status).toBe(400);
+    expect((res.json.error as { code: string }).code).toBe("VALIDATION_FAILED");
+    expect((res.json.error as { fields: unknown[] }).fields).toEqual(
+      expect.arrayContaining([
+        { field: "customerNumber", code: "INVALID_FORMAT" },
+        { field: "phone", code: "INVALID_FORMAT" },
+        { field: "postalCode", code: "INVALID_FORMAT" },
+        { field: "lastDebitAmount", code: "INVALID_FORMAT" },
+      ]),
+    );
+  });
+
+  it("403 for wrong data and for an unknown customer, byte for byte the same answer", async () => {
+    const known = customer();
+    const unknown = customer();
+    await world.seedAccount(known);
+    const wrong = await world.verifyBill(known, "11111");
+    const missing = await world.verifyBill(unknown, "11111");
+    expect(wrong.status).toBe(403);
+    expect(missing.status).toBe(403);
+    expect(missing.text).toBe(wrong.text);
+    const headers = (h: Headers) => [...h.entries()].filter(([k]) => k !== "date");
+    expect(headers(missing.headers)).toEqual(headers(wrong.headers));
+    expect((wrong.json.error as { message: string }).message).toContain("1 800 567-6353");
+  });
+
+  it("429 with Retry-After after 5 failures, for right and wrong data alike, unknown numbers too", async () => {
+    for (const [n, seeded] of [
+      [customer(), true],
+      [customer(), false],
+    ] as const) {
+      if (seeded) await world.seedAccount(n);
+      for (let i = 0; i < 5; i++) expect((await world.verifyBill(n, "11111")).status).toBe(403);
+      const locked = await world.verifyBill(n, "24680", { "Accept-Language": "en" });
+      expect(locked.status).toBe(429);
+      expect(Number(locked.headers.get("retry-after"))).toBeGreaterThan(800);
+      expect((locked.json.error as { code: string; message: string }).code).toBe("TOO_MANY_ATTEMPTS");
+      expect((locked.json.error as { message: string }).message).toMatch(/^Too many failed attempts/);
+    }
+  });
+
+  it("lets at most 5 of 50 parallel wrong guesses be evaluated", async () => {
+    const n = customer();
+    await world.seedAccount(n);
+    const results = await Promise.all(Array.from({ length: 50 }, () => world.verifyBill(n, "13579")));
+    const statuses = results.map((r) => r.status);
+    expect(statuses.filter((s) => s === 403).length).toBeLessThanOrEqual(5);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(45);
+    expect(statuses.every((s) => s === 403 || s === 429)).toBe(true);
+    expect((await world.verifyBill(n)).status).toBe(429);
+  });
+
+  it("a success resets the count of failures", async () => {
+    const n = customer();
+    await world.seedAccount(n);
+    for (let i = 0; i < 4; i++) await world.verifyBill(n, "11111");
+    expect((await world.verifyBill(n)).status).toBe(200);
+    for (let i = 0; i < 4; i++) expect((await world.verifyBill(n, "11111")).status).toBe(403);
+    expect((await world.verifyBill(n)).status).toBe(200);
+  });
+});
+
+describe("enrollment and confirmation", () => {
+  it("creates the profile, e-mails a link, confirms it, then refuses a second enrollment", async () => {
+    const n = customer();
+    await world.seedAccount(n);
+    const token = await verified(n);
+    const email = `client.${n}@example.com`;
+    const created = await world.enroll(token, `  Client.${n}@Example.com `);
+    expect(created.status).toBe(201);
+    expect(created.json).toEqual({ customerNumber: n, email, status: "PENDING_CONFIRMATION" });
+    expect(await world.usersOf(n)).toEqual([email]);
+
+    const again = await world.enroll(token, email);
+    expect(again.status).toBe(201);
+    expect(again.json).toEqual(created.json);
+    const links = await world.confirmationTokensSentTo(email);
+    expect(links).toHaveLength(1);
+
+    const confirmed = await world.confirm(links[0] as string);
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.json).toEqual({ status: "ACTIVE", billing: "electronic" });
+    expect((await world.confirm(links[0] as string)).status).toBe(200);
+
+    const verifyAgain = await world.verifyBill(n);
+    expect(verifyAgain.status).toBe(409);
+    expect((verifyAgain.json.error as { code: string }).code).toBe("ALREADY_ENROLLED");
+  });
+
+  it("401 INVALID_TOKEN for an unknown token, or a token used by another request", async () => {
+    const n = customer();
+    await world.seedAccount(n);
+    const token = await verified(n);
+    expect((await world.enroll("A".repeat(43), "x@example.com")).status).toBe(401);
+    expect((await world.enroll(token, `first.${n}@example.com`)).status).toBe(201);
+    const other = await world.enroll(token, `second.${n}@example.com`);
+    expect(other.status).toBe(401);
+    expect((other.json.error as { code: string }).code).toBe("INVALID_TOKEN");
+    expect((await world.confirm("B".repeat(43))).status).toBe(401);
+  });
+
+  it("409 EMAIL_IN_USE when another account's profile has the e-mail", async () => {
+    const a = customer();
+    const b = customer();
+    await world.seedAccount(a);
+    await world.seedAccount(b);
+    const email = `shared.${a}@example.com`;
+    expect((await world.enroll(await verified(a), email)).status).toBe(201);
+    const res = await world.enroll(await verified(b), email);
+    expect(res.status).toBe(409);
+    expect((res.json.error as { code: string }).code).toBe("EMAIL_IN_USE");
+    expect(await world.usersOf(b)).toEqual([]);
+    // The account is not stuck: another address works at once.
+    expect((await world.enroll(await verified(b), `own.${b}@example.com`)).status).toBe(201);
+  });
+
+  it("replaces an unconfirmed profile: the old link stops working, the new one works", async () => {
+    const n = customer();
+    await world.seedAccount(n);
+    const typo = `tremblay.${n}@exmaple.com`;
+    const right = `tremblay.${n}@example.com`;
+    expect((await world.enroll(await verified(n), typo)).status).toBe(201);
+    expect((await world.enroll(await verified(n), right)).status).toBe(201);
+    expect(await world.usersOf(n)).toEqual([right]);
+    const [oldLink] = await world.confirmationTokensSentTo(typo);
+    const [newLink] = await world.confirmationTokensSentTo(right);
+    expect((await world.confirm(oldLink as string)).status).toBe(401);
+    expect((await world.confirm(newLink as string)).status).toBe(200);
+  });
+
+  it("parallel enrollments for one account leave one Cognito user and one working link", async () => {
+    const n = customer();
+    await world.seedAccount(n);
+    const tokens: string[] = [];
+    for (let i = 0; i < 8; i++) tokens.push(await verified(n));
+    const emails = tokens.map((_, i) => `race${i}.${n}@example.com`);
+    const results = await Promise.all(tokens.map((t, i) => world.enroll(t, emails[i] as string)));
+    const statuses = results.map((r) => r.status);
+    expect(statuses.every((s) => s === 201 || s === 409)).toBe(true);
+    expect(statuses).toContain(201);
+    for (const r of results.filter((x) => x.status === 409)) {
+      expect((r.json.error as { code: string }).code).toBe("ENROLLMENT_IN_PROGRESS");
+    }
+    expect(await world.usersOf(n)).toHaveLength(1);
+    const links = (await Promise.all(emails.map((e) => world.confirmationTokensSentTo(e)))).flat();
+    const outcomes = await Promise.all(links.map((l) => world.confirm(l)));
+    expect(outcomes.filter((o) => o.status === 200)).toHaveLength(1);
+  });
+
+  it("400 for a password under 10 characters or a malformed e-mail, without consuming the token", async () => {
+    const n = customer();
+    await world.seedAccount(n);
+    const token = await verified(n);
+    const short = await world.enroll(token, `ok.${n}@example.com`, "court");
+    expect(short.status).toBe(400);
+    expect((short.json.error as { fields: unknown }).fields).toEqual([
+      { field: "password", code: "TOO_SHORT" },
+    ]);
+    const bad = await world.enroll(token, "not-an-email");
+    expect((bad.json.error as { fields: unknown }).fields).toEqual([
+      { field: "email", code: "INVALID_FORMAT" },
+    ]);
+    expect((await world.enroll(token, `ok.${n}@example.com`)).status).toBe(201);
+  });
+});

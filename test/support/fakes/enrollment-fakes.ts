@@ -1,0 +1,732 @@
+import { type LimiterConfig, lockoutSeconds } from "../../../lambdas/adapters/security-store";
+import type { ConfirmationDeps } from "../../../lambdas/domain/enrollment/confirm-email";
+import type { EnrollmentDeps, EnrollmentRequest } from "../../../lambdas/domain/enrollment/enroll";
+import { enroll } from "../../../lambdas/domain/enrollment/enroll";
+import {
+  type AccountDirectory,
+  type AccountSecrets,
+  type AttemptLimiter,
+  type AttemptReservation,
+  type ConfirmationMail,
+  type ConfirmationTokens,
+  type IdentityProvider,
+  type Mailer,
+  PasswordRejectedError,
+  type Profile,
+  type ProfileStatus,
+  type ProfileStore,
+  type VerificationTokens,
+} from "../../../lambdas/domain/enrollment/ports";
+import type {
+  VerificationDeps,
+  VerificationOutcome,
+} from "../../../lambdas/domain/enrollment/verify-ownership";
+import { verifyOwnership } from "../../../lambdas/domain/enrollment/verify-ownership";
+import type { Language } from "../../../lambdas/domain/language";
+import { factorHash } from "../../../lambdas/domain/verification-hash";
+
+/**
+ * In-memory stand-ins for every port of the enrollment use cases. Each fake keeps its state in a Map
+ * and applies the same conditions as its DynamoDB / Cognito adapter, atomically within one call
+ * (nothing awaits between the condition and the write). Every call goes through `io()`, which
+ * records its name, yields to other promises first (so concurrent use cases interleave), and asks
+ * the fault injector whether to throw before or after the effect (a crash, or a lost response).
+ */
+
+// ---------------------------------------------------------------------------------------------
+// Names, clock, faults, yielding
+// ---------------------------------------------------------------------------------------------
+
+export type PortMethod =
+  | "limiter.reserve"
+  | "limiter.recordFailure"
+  | "limiter.reset"
+  | "directory.lookup"
+  | "verificationTokens.issue"
+  | "verificationTokens.consume"
+  | "confirmationTokens.store"
+  | "confirmationTokens.find"
+  | "profiles.get"
+  | "profiles.acquire"
+  | "profiles.forgetCognitoEmail"
+  | "profiles.complete"
+  | "profiles.abandon"
+  | "profiles.markEmailSent"
+  | "profiles.activate"
+  | "identity.createUser"
+  | "identity.customerNumberOf"
+  | "identity.setPassword"
+  | "identity.deleteUser"
+  | "identity.markEmailVerified"
+  | "mailer.sendConfirmation";
+
+export const T0 = new Date("2026-03-02T14:00:00.000Z");
+
+export class FakeClock {
+  private ms: number;
+  constructor(start: Date = T0) {
+    this.ms = start.getTime();
+  }
+  readonly now = (): Date => new Date(this.ms);
+  advance(seconds: number): void {
+    this.ms += seconds * 1000;
+  }
+  set(date: Date): void {
+    this.ms = date.getTime();
+  }
+}
+
+/** What an injected fault throws: a crash or a timeout of the step. */
+export class InjectedFault extends Error {
+  constructor(
+    readonly method: PortMethod,
+    readonly phase: FaultPhase,
+  ) {
+    super(`injected fault: ${method} (${phase})`);
+    this.name = "InjectedFault";
+  }
+}
+
+/** "before": the call throws and does nothing. "after": it does its work, then throws (lost response). */
+export type FaultPhase = "before" | "after";
+
+export class FaultInjector {
+  private readonly counts = new Map<PortMethod, number>();
+  private readonly plans: { method: PortMethod; call: number; phase: FaultPhase }[] = [];
+
+  /** The nth call of `method` from now on (1 = the next one) throws an InjectedFault, once. */
+  failOn(method: PortMethod, nth = 1, phase: FaultPhase = "before"): void {
+    this.plans.push({ method, call: (this.counts.get(method) ?? 0) + nth, phase });
+  }
+
+  clear(): void {
+    this.plans.length = 0;
+  }
+
+  /** Faults planned and not fired yet. */
+  get pending(): number {
+    return this.plans.length;
+  }
+
+  /** @internal: counts a call; true when this call must fail. */
+  arm(method: PortMethod): FaultPhase | undefined {
+    const call = (this.counts.get(method) ?? 0) + 1;
+    this.counts.set(method, call);
+    const index = this.plans.findIndex((p) => p.method === method && p.call === call);
+    if (index < 0) return undefined;
+    const [plan] = this.plans.splice(index, 1);
+    return plan?.phase;
+  }
+}
+
+/** How a fake lets other promises run before it does its work. */
+export type YieldMode =
+  | "none"
+  | "microtask"
+  | "immediate"
+  | { readonly seed: number; readonly maxTicks?: number };
+
+function pauser(mode: YieldMode): () => Promise<void> {
+  if (mode === "none") return async () => {};
+  if (mode === "microtask") return () => Promise.resolve();
+  if (mode === "immediate") return () => new Promise((resolve) => setImmediate(resolve));
+  // A seeded, varying number of microtask turns and the occasional macrotask: many interleavings,
+  // the same ones for the same seed.
+  let state = mode.seed >>> 0 || 1;
+  const next = () => {
+    state ^= state << 13;
+    state >>>= 0;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    state >>>= 0;
+    return state;
+  };
+  const maxTicks = mode.maxTicks ?? 8;
+  return async () => {
+    const r = next();
+    if (r % 5 === 0) {
+      await new Promise((resolve) => setImmediate(resolve));
+      return;
+    }
+    for (let i = r % maxTicks; i > 0; i--) await Promise.resolve();
+  };
+}
+
+export interface Io {
+  readonly calls: PortMethod[];
+  readonly faults: FaultInjector;
+  run<T>(method: PortMethod, body: () => T): Promise<T>;
+}
+
+export function createIo(mode: YieldMode = "microtask", faults = new FaultInjector()): Io {
+  const pause = pauser(mode);
+  const calls: PortMethod[] = [];
+  return {
+    calls,
+    faults,
+    async run(method, body) {
+      calls.push(method);
+      await pause();
+      const phase = faults.arm(method);
+      if (phase === "before") throw new InjectedFault(method, phase);
+      const result = body();
+      if (phase === "after") throw new InjectedFault(method, phase);
+      return result;
+    },
+  };
+}
+
+/** What DynamoDB throws when a ConditionExpression is false. */
+export class ConditionFailed extends Error {
+  constructor(what: string) {
+    super(`The conditional request failed (${what})`);
+    this.name = "ConditionalCheckFailedException";
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Security table: attempts, verification tokens, confirmation tokens
+// ---------------------------------------------------------------------------------------------
+
+interface AttemptsItem {
+  attempts: number;
+  windowStart: number;
+  lockedUntil?: number;
+  lockouts?: number;
+}
+
+export const DEFAULT_LIMITS: LimiterConfig = { maxFailures: 5, windowSeconds: 900, lockoutSeconds: 900 };
+
+/**
+ * Same conditions as attemptLimiter (security-store.ts). TTL deletion is not simulated: DynamoDB
+ * deletes expired items lazily, and no condition of the adapter reads the expiry.
+ */
+export function fakeLimiter(io: Io, config: LimiterConfig = DEFAULT_LIMITS) {
+  const items = new Map<string, AttemptsItem>();
+  const granted = (item: AttemptsItem): AttemptReservation => ({
+    allowed: true,
+    attempts: item.attempts,
+    lockouts: item.lockouts ?? 0,
+    retryAfterSeconds: 0,
+  });
+  const limiter: AttemptLimiter = {
+    reserve: (customerNumber, now) =>
+      io.run("limiter.reserve", () => {
+        const nowMs = now.getTime();
+        const floor = nowMs - config.windowSeconds * 1000;
+        const item = items.get(customerNumber);
+        const notLocked = item?.lockedUntil === undefined || item.lockedUntil <= nowMs;
+        // A new window: no counter yet, or the last window is over.
+        if ((item === undefined || item.windowStart < floor) && notLocked) {
+          const next: AttemptsItem = { ...item, attempts: 1, windowStart: nowMs };
+          items.set(customerNumber, next);
+          return granted(next);
+        }
+        // The window is open: one more attempt, if it has room.
+        if (
+          item !== undefined &&
+          item.windowStart >= floor &&
+          item.attempts < config.maxFailures &&
+          notLocked
+        ) {
+          const next: AttemptsItem = { ...item, attempts: item.attempts + 1 };
+          items.set(customerNumber, next);
+          return granted(next);
+        }
+        const lockedUntil = item?.lockedUntil ?? 0;
+        const windowEnd = (item?.windowStart ?? nowMs) + config.windowSeconds * 1000;
+        const until = lockedUntil > nowMs ? lockedUntil : windowEnd;
+        return {
+          allowed: false,
+          attempts: item?.attempts ?? config.maxFailures,
+          lockouts: item?.lockouts ?? 0,
+          retryAfterSeconds: Math.max(1, Math.ceil((until - nowMs) / 1000)),
+        };
+      }),
+    recordFailure: (customerNumber, reserved, now) =>
+      io.run("limiter.recordFailure", () => {
+        if (reserved.attempts < config.maxFailures) return false;
+        const seconds = lockoutSeconds(config, reserved.lockouts);
+        const item = items.get(customerNumber);
+        items.set(customerNumber, {
+          ...item,
+          lockedUntil: now.getTime() + seconds * 1000,
+          attempts: 0,
+          windowStart: 0,
+          lockouts: (item?.lockouts ?? 0) + 1,
+        });
+        return true;
+      }),
+    reset: (customerNumber) =>
+      io.run("limiter.reset", () => {
+        items.set(customerNumber, { ...items.get(customerNumber), attempts: 0, windowStart: 0 });
+      }),
+  };
+  return { limiter, items };
+}
+
+interface VerificationTokenItem {
+  readonly customerNumber: string;
+  readonly expiresAtMs: number;
+  usedBy?: string;
+  usedAt?: number;
+}
+
+/** Same conditions as verificationTokens (security-store.ts). Keys are token hashes. */
+export function fakeVerificationTokens(io: Io) {
+  const items = new Map<string, VerificationTokenItem>();
+  const tokens: VerificationTokens = {
+    issue: (hash, customerNumber, expiresAt) =>
+      io.run("verificationTokens.issue", () => {
+        if (items.has(hash)) throw new ConditionFailed("verification token exists");
+        items.set(hash, { customerNumber, expiresAtMs: expiresAt.getTime() });
+      }),
+    consume: (hash, email, now) =>
+      io.run("verificationTokens.consume", () => {
+        const item = items.get(hash);
+        const nowMs = now.getTime();
+        if (!item || !(item.expiresAtMs > nowMs)) return null;
+        if (item.usedBy !== undefined && item.usedBy !== email) return null;
+        item.usedBy = email;
+        item.usedAt ??= nowMs;
+        return item.customerNumber;
+      }),
+  };
+  return { tokens, items };
+}
+
+interface ConfirmationTokenItem {
+  readonly customerNumber: string;
+  readonly expiresAtMs: number;
+}
+
+/** Same behaviour as confirmationTokens (security-store.ts): store overwrites, find checks expiry. */
+export function fakeConfirmationTokens(io: Io) {
+  const items = new Map<string, ConfirmationTokenItem>();
+  const tokens: ConfirmationTokens = {
+    store: (hash, customerNumber, expiresAt) =>
+      io.run("confirmationTokens.store", () => {
+        items.set(hash, { customerNumber, expiresAtMs: expiresAt.getTime() });
+      }),
+    find: (hash, now) =>
+      io.run("confirmationTokens.find", () => {
+        const item = items.get(hash);
+        if (!item || item.expiresAtMs <= now.getTime()) return null;
+        return item.customerNumber;
+      }),
+  };
+  return { tokens, items };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Profiles table and accounts
+// ---------------------------------------------------------------------------------------------
+
+/** A profile item as DynamoDB holds it (more attributes than the Profile port type shows). */
+export interface ProfileItem {
+  customerNumber: string;
+  status?: ProfileStatus;
+  email?: string;
+  language?: Language;
+  billing?: "electronic" | "paper";
+  activatedAt?: string;
+  emailVerified?: boolean;
+  enrollmentId?: string;
+  lockedUntil?: number;
+  pendingEmail?: string;
+  pendingLanguage?: Language;
+  cognitoEmails?: Set<string>;
+  confirmationTokenHash?: string;
+  completedEnrollmentId?: string;
+  emailSentFor?: string;
+  updatedAt?: string;
+}
+
+/** As toProfile (profile-store.ts): the e-mail set becomes an array, [] when absent. */
+function toProfile(item: ProfileItem | undefined): Profile | undefined {
+  if (!item) return undefined;
+  const { cognitoEmails, ...rest } = item;
+  return { ...rest, cognitoEmails: cognitoEmails ? [...cognitoEmails] : [] } as Profile;
+}
+
+/** DynamoDB: a comparison with a missing attribute is false, `<>` included. */
+const differs = (value: unknown, other: unknown) => value !== undefined && value !== other;
+
+/** DynamoDB removes a set attribute that becomes empty. */
+function withoutEmail(item: ProfileItem, email: string): void {
+  item.cognitoEmails?.delete(email);
+  if (item.cognitoEmails?.size === 0) delete item.cognitoEmails;
+}
+
+/** Same conditions as profileStore (profile-store.ts). */
+export function fakeProfiles(io: Io) {
+  const items = new Map<string, ProfileItem>();
+  const profiles: ProfileStore = {
+    get: (customerNumber) => io.run("profiles.get", () => toProfile(items.get(customerNumber))),
+
+    acquire: (customerNumber, enrollment, now, lockSeconds) =>
+      io.run("profiles.acquire", () => {
+        const nowMs = now.getTime();
+        const item = items.get(customerNumber);
+        const allowed =
+          item === undefined ||
+          (differs(item.status, "ACTIVE") &&
+            (item.lockedUntil === undefined ||
+              item.lockedUntil < nowMs ||
+              item.enrollmentId === enrollment.id));
+        if (!allowed) {
+          return {
+            acquired: false,
+            reason: item?.status === "ACTIVE" ? "ALREADY_ENROLLED" : "ENROLLMENT_IN_PROGRESS",
+          } as const;
+        }
+        const next: ProfileItem = item ?? { customerNumber };
+        next.enrollmentId = enrollment.id;
+        next.lockedUntil = nowMs + lockSeconds * 1000;
+        next.pendingEmail = enrollment.email;
+        next.pendingLanguage = enrollment.language;
+        next.status ??= "PENDING_CONFIRMATION";
+        next.billing ??= "paper";
+        next.updatedAt = now.toISOString();
+        next.cognitoEmails = new Set([...(next.cognitoEmails ?? []), enrollment.email]);
+        items.set(customerNumber, next);
+        return { acquired: true, profile: toProfile(next) as Profile } as const;
+      }),
+
+    forgetCognitoEmail: (customerNumber, email) =>
+      io.run("profiles.forgetCognitoEmail", () => {
+        // An unconditional UpdateItem: creates the item (its key only) when there is none.
+        const item = items.get(customerNumber) ?? { customerNumber };
+        withoutEmail(item, email);
+        items.set(customerNumber, item);
+      }),
+
+    complete: (customerNumber, enrollment) =>
+      io.run("profiles.complete", () => {
+        const item = items.get(customerNumber);
+        if (!item || item.enrollmentId !== enrollment.id || !differs(item.status, "ACTIVE")) {
+          throw new ConditionFailed("complete");
+        }
+        item.email = enrollment.email;
+        item.language = enrollment.language;
+        item.confirmationTokenHash = enrollment.confirmationTokenHash;
+        item.completedEnrollmentId = enrollment.id;
+        item.status = "PENDING_CONFIRMATION";
+        item.lockedUntil = 0;
+        delete item.pendingEmail;
+        delete item.pendingLanguage;
+      }),
+
+    abandon: (customerNumber, enrollment) =>
+      io.run("profiles.abandon", () => {
+        const item = items.get(customerNumber);
+        // Another enrollment took over meanwhile: nothing of ours to undo (the condition failure is swallowed).
+        if (!item || item.enrollmentId !== enrollment.id) return;
+        item.lockedUntil = 0;
+        delete item.pendingEmail;
+        delete item.pendingLanguage;
+        withoutEmail(item, enrollment.email);
+      }),
+
+    markEmailSent: (customerNumber, enrollmentId) =>
+      io.run("profiles.markEmailSent", () => {
+        const item = items.get(customerNumber);
+        if (!item || item.completedEnrollmentId !== enrollmentId) return;
+        item.emailSentFor = enrollmentId;
+      }),
+
+    activate: (customerNumber, confirmationTokenHash, now) =>
+      io.run("profiles.activate", () => {
+        const item = items.get(customerNumber);
+        if (
+          !item ||
+          item.confirmationTokenHash !== confirmationTokenHash ||
+          item.pendingEmail !== undefined ||
+          !differs(item.status, "ACTIVE")
+        ) {
+          return false;
+        }
+        item.status = "ACTIVE";
+        item.billing = "electronic";
+        item.activatedAt = now.toISOString();
+        item.emailVerified = true;
+        return true;
+      }),
+  };
+  return { profiles, items };
+}
+
+/** The accounts table and the profiles table, read together (one BatchGetItem in the adapter). */
+export function fakeDirectory(
+  io: Io,
+  accounts: Map<string, AccountSecrets>,
+  profiles: Map<string, ProfileItem>,
+) {
+  const directory: AccountDirectory = {
+    lookup: (customerNumber) =>
+      io.run("directory.lookup", () => {
+        const account = accounts.get(customerNumber);
+        const profile = toProfile(profiles.get(customerNumber));
+        return { ...(account ? { account: { ...account } } : {}), ...(profile ? { profile } : {}) };
+      }),
+  };
+  return { directory };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cognito and SES
+// ---------------------------------------------------------------------------------------------
+
+export interface FakeUser {
+  readonly email: string;
+  readonly customerNumber: string;
+  readonly language: Language;
+  password?: string;
+  emailVerified: boolean;
+}
+
+/** What Cognito throws for a user that does not exist (the adapter passes it on, except in deleteUser). */
+export class UserNotFound extends Error {
+  constructor(email: string) {
+    super(`User does not exist: ${email}`);
+    this.name = "UserNotFoundException";
+  }
+}
+
+export const PASSWORD_MIN_LENGTH = 10;
+
+/**
+ * The user pool as cognitoIdentity (cognito-identity.ts) sees it: users keyed by e-mail,
+ * case-insensitive; the customer number is set at creation and never changes.
+ */
+export function fakeIdentity(io: Io) {
+  const users = new Map<string, FakeUser>();
+  const key = (email: string) => email.toLowerCase();
+  const existing = (email: string) => {
+    const user = users.get(key(email));
+    if (!user) throw new UserNotFound(email);
+    return user;
+  };
+  const identity: IdentityProvider = {
+    createUser: (email, customerNumber, language) =>
+      io.run("identity.createUser", () => {
+        if (users.has(key(email))) return "exists" as const;
+        users.set(key(email), { email, customerNumber, language, emailVerified: false });
+        return "created" as const;
+      }),
+    customerNumberOf: (email) =>
+      io.run("identity.customerNumberOf", () => users.get(key(email))?.customerNumber ?? null),
+    setPassword: (email, password) =>
+      io.run("identity.setPassword", () => {
+        const user = existing(email);
+        if (password.length < PASSWORD_MIN_LENGTH) throw new PasswordRejectedError();
+        user.password = password;
+      }),
+    deleteUser: (email) =>
+      io.run("identity.deleteUser", () => {
+        users.delete(key(email));
+      }),
+    markEmailVerified: (email) =>
+      io.run("identity.markEmailVerified", () => {
+        existing(email).emailVerified = true;
+      }),
+  };
+  return { identity, users };
+}
+
+export function fakeMailer(io: Io) {
+  const sent: ConfirmationMail[] = [];
+  const mailer: Mailer = {
+    sendConfirmation: (mail) =>
+      io.run("mailer.sendConfirmation", () => {
+        sent.push({ ...mail });
+      }),
+  };
+  return { mailer, sent };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The world: every fake wired together, with helpers
+// ---------------------------------------------------------------------------------------------
+
+export const TEST_PEPPER = new TextEncoder().encode("unit-test-pepper-of-at-least-32-characters");
+export const WEB_BASE_URL = "https://portal.example.test";
+export const PASSWORD = "Correct-horse-42";
+
+export interface AccountFactors {
+  readonly accessCode: string;
+  readonly phone: string;
+  readonly postalCode: string;
+  readonly lastDebitCents: number;
+}
+
+export const DEFAULT_FACTORS: AccountFactors = {
+  accessCode: "12345",
+  phone: "4505551234",
+  postalCode: "J4K1A1",
+  lastDebitCents: 8437,
+};
+
+export interface WorldOptions {
+  readonly yield?: YieldMode;
+  readonly limits?: LimiterConfig;
+  readonly start?: Date;
+  readonly webBaseUrl?: string;
+}
+
+export function world(options: WorldOptions = {}) {
+  const faults = new FaultInjector();
+  const io = createIo(options.yield ?? "microtask", faults);
+  const clock = new FakeClock(options.start);
+  const accounts = new Map<string, AccountSecrets>();
+  const limiter = fakeLimiter(io, options.limits ?? DEFAULT_LIMITS);
+  const verificationTokens = fakeVerificationTokens(io);
+  const confirmationTokens = fakeConfirmationTokens(io);
+  const profiles = fakeProfiles(io);
+  const directory = fakeDirectory(io, accounts, profiles.items);
+  const identity = fakeIdentity(io);
+  const mailer = fakeMailer(io);
+  const webBaseUrl = options.webBaseUrl ?? WEB_BASE_URL;
+
+  const verifyDeps: VerificationDeps = {
+    limiter: limiter.limiter,
+    directory: directory.directory,
+    tokens: verificationTokens.tokens,
+    pepper: TEST_PEPPER,
+    now: clock.now,
+  };
+  const enrollDeps: EnrollmentDeps = {
+    verificationTokens: verificationTokens.tokens,
+    confirmationTokens: confirmationTokens.tokens,
+    profiles: profiles.profiles,
+    identity: identity.identity,
+    mailer: mailer.mailer,
+    pepper: TEST_PEPPER,
+    webBaseUrl,
+    now: clock.now,
+  };
+  const confirmDeps: ConfirmationDeps = {
+    confirmationTokens: confirmationTokens.tokens,
+    profiles: profiles.profiles,
+    identity: identity.identity,
+    now: clock.now,
+  };
+
+  /** The token of a confirmation link (null when the link has another shape). */
+  const tokenOf = (link: string): string | null => {
+    if (!link.startsWith(`${webBaseUrl}/confirmation?token=`)) return null;
+    return new URL(link).searchParams.get("token");
+  };
+
+  const w = {
+    clock,
+    faults,
+    /** Every port call, in order (names only). */
+    calls: io.calls,
+    verifyDeps,
+    enrollDeps,
+    confirmDeps,
+    pepper: TEST_PEPPER,
+    webBaseUrl,
+    stores: {
+      accounts,
+      attempts: limiter.items,
+      verificationTokens: verificationTokens.items,
+      confirmationTokens: confirmationTokens.items,
+      profiles: profiles.items,
+      users: identity.users,
+    },
+    ports: {
+      limiter: limiter.limiter,
+      directory: directory.directory,
+      verificationTokens: verificationTokens.tokens,
+      confirmationTokens: confirmationTokens.tokens,
+      profiles: profiles.profiles,
+      identity: identity.identity,
+      mailer: mailer.mailer,
+    },
+    /** Every e-mail sent, in order. */
+    mails: mailer.sent,
+
+    /** An account whose factors are stored as keyed hashes, as the import writes them. */
+    seedAccount(customerNumber: string, factors: Partial<AccountFactors> = {}): AccountFactors {
+      const f = { ...DEFAULT_FACTORS, ...factors };
+      accounts.set(customerNumber, {
+        accessCodeHash: factorHash(TEST_PEPPER, "accessCode", customerNumber, f.accessCode),
+        phoneHash: factorHash(TEST_PEPPER, "phone", customerNumber, f.phone),
+        postalCodeHash: factorHash(TEST_PEPPER, "postalCode", customerNumber, f.postalCode),
+        lastDebitHash: factorHash(TEST_PEPPER, "lastDebit", customerNumber, String(f.lastDebitCents)),
+      });
+      return f;
+    },
+
+    /** Writes a profile item directly (e.g. an ACTIVE profile from an earlier enrollment). */
+    seedProfile(item: Omit<ProfileItem, "cognitoEmails"> & { cognitoEmails?: string[] }): void {
+      const { cognitoEmails, ...rest } = item;
+      profiles.items.set(item.customerNumber, {
+        ...rest,
+        ...(cognitoEmails?.length ? { cognitoEmails: new Set(cognitoEmails) } : {}),
+      });
+    },
+
+    /** The profile as the store returns it. */
+    profile(customerNumber: string): Profile | undefined {
+      return toProfile(profiles.items.get(customerNumber));
+    },
+
+    /** Every user, or the users linked to one account. */
+    users(customerNumber?: string): FakeUser[] {
+      return [...identity.users.values()].filter(
+        (u) => customerNumber === undefined || u.customerNumber === customerNumber,
+      );
+    },
+
+    user(email: string): FakeUser | undefined {
+      return identity.users.get(email.toLowerCase());
+    },
+
+    /** Verification with the bill's access code (the default factors). */
+    verify(customerNumber: string, accessCode = DEFAULT_FACTORS.accessCode): Promise<VerificationOutcome> {
+      return verifyOwnership({ method: "bill", customerNumber, accessCode }, verifyDeps);
+    },
+
+    /** A verification that must succeed: its token. */
+    async verified(customerNumber: string, accessCode = DEFAULT_FACTORS.accessCode): Promise<string> {
+      const outcome = await w.verify(customerNumber, accessCode);
+      if (outcome.outcome !== "verified") throw new Error(`verification: ${outcome.outcome}`);
+      return outcome.token;
+    },
+
+    enroll(
+      verificationToken: string,
+      email: string,
+      more: Partial<Omit<EnrollmentRequest, "verificationToken" | "email">> = {},
+    ) {
+      return enroll({ verificationToken, email, password: PASSWORD, language: "fr", ...more }, enrollDeps);
+    },
+
+    tokenOf,
+
+    /** The mails sent to one address (or all of them). */
+    mailsTo(email?: string): ConfirmationMail[] {
+      return mailer.sent.filter((m) => email === undefined || m.to === email);
+    },
+
+    /** Follows the link of the latest mail (to this address): its token. */
+    latestToken(email?: string): string {
+      const mail = w.mailsTo(email).at(-1);
+      if (!mail) throw new Error(`no mail${email ? ` to ${email}` : ""}`);
+      const token = tokenOf(mail.link);
+      if (!token) throw new Error(`not a confirmation link: ${mail.link}`);
+      return token;
+    },
+
+    /** Every distinct confirmation token e-mailed so far, in order. */
+    sentTokens(): string[] {
+      return [...new Set(mailer.sent.map((m) => tokenOf(m.link)).filter((t): t is string => t !== null))];
+    },
+  };
+  return w;
+}
+
+export type World = ReturnType<typeof world>;
