@@ -280,7 +280,7 @@ function toComponents(
   );
 }
 
-function errorResponseFor(status: number, codes: readonly ErrorCode[]): OpenApiResponse {
+function errorResponseFor(codes: readonly ErrorCode[]): OpenApiResponse {
   const retryAfter = codes.filter((code) => retryAfterCodes.has(code));
   // Every code of the status carries it: the shared header; only some: an optional header saying which.
   const retryAfterHeader =
@@ -351,7 +351,7 @@ function operationFor(route: RouteDefinition, doc: OperationDoc): OpenApiOperati
     },
   };
   for (const [status, statusCodes] of [...byStatus].sort(([a], [b]) => a - b)) {
-    responses[String(status)] = errorResponseFor(status, statusCodes);
+    responses[String(status)] = errorResponseFor(statusCodes);
   }
   const pathParameters = [...route.path.matchAll(/\{([^}+]+)\+?\}/g)].map((match) => ({
     name: match[1] as string,
@@ -415,8 +415,7 @@ export function buildOpenApiDocument(routeTable: readonly RouteDefinition[] = ro
       );
     }
     operationIds.add(operation.operationId);
-    const item = (paths[route.path] ??= {});
-    item[route.method.toLowerCase() as Lowercase<HttpMethod>] = operation;
+    paths[route.path] = { ...paths[route.path], [route.method.toLowerCase()]: operation };
   }
 
   return {

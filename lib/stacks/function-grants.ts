@@ -26,8 +26,10 @@ export interface FunctionGrants {
  * does not compile until it is listed here, even with nothing.
  */
 export const functionGrants: Readonly<Record<ApiFunctionName, FunctionGrants>> = {
-  // Neither reads stored data: health answers from the process, fallback from the route table.
+  // None reads stored data: health answers from the process, openapi from its bundled document,
+  // fallback from the route table.
   health: {},
+  openapi: {},
   fallback: {},
   // Reads the account's hashes and profile, writes attempt counters and verification tokens.
   verifications: {

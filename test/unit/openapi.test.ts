@@ -1,0 +1,255 @@
+import { readFileSync } from "node:fs";
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
+import { describe, expect, it } from "vitest";
+import { errors } from "../../lambdas/definitions/error-codes";
+import {
+  buildOpenApiDocument,
+  type OpenApiOperation,
+  openApiJson,
+  operationDocs,
+} from "../../lambdas/definitions/openapi";
+import { apiFunctions, matchRoute, routes } from "../../lambdas/definitions/routes";
+import { errorResponse } from "../../lambdas/definitions/schemas";
+import { handler } from "../../lambdas/handlers/openapi";
+
+const committedPath = new URL("../../openapi.json", import.meta.url);
+const document = buildOpenApiDocument();
+
+function operation(method: string, path: string): OpenApiOperation {
+  const op = document.paths[path]?.[method.toLowerCase() as "get"];
+  if (op === undefined) throw new Error(`no ${method} ${path} in the document`);
+  return op;
+}
+
+/** The value at a local JSON pointer ("#/components/schemas/Error"), or undefined. */
+function resolvePointer(root: unknown, ref: string): unknown {
+  let value = root;
+  for (const raw of ref.slice(2).split("/")) {
+    const key = decodeURIComponent(raw).replaceAll("~1", "/").replaceAll("~0", "~");
+    if (value === null || typeof value !== "object" || !Object.hasOwn(value, key)) return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
+}
+
+function collectRefs(value: unknown, out: string[] = []): string[] {
+  if (Array.isArray(value)) for (const item of value) collectRefs(item, out);
+  else if (value !== null && typeof value === "object") {
+    for (const [key, child] of Object.entries(value)) {
+      if (key === "$ref" && typeof child === "string") out.push(child);
+      else collectRefs(child, out);
+    }
+  }
+  return out;
+}
+
+describe("OpenAPI document", () => {
+  it("is committed up to date in openapi.json", () => {
+    const committed = readFileSync(committedPath, "utf8");
+    expect(
+      committed === openApiJson(document),
+      "openapi.json is stale or missing: run `npm run openapi` and commit the result",
+    ).toBe(true);
+  });
+
+  it("is deterministic", () => {
+    expect(openApiJson(buildOpenApiDocument())).toBe(openApiJson(document));
+  });
+
+  it("has every route of the route table with its method, and nothing else", () => {
+    const documented = Object.entries(document.paths).flatMap(([path, item]) =>
+      Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(documented.sort()).toEqual(routes.map((r) => `${r.method} ${r.path}`).sort());
+    for (const route of routes) expect(operation(route.method, route.path).operationId).toBe(route.function);
+  });
+
+  it("lists only error codes of error-codes.ts, each under its own status", () => {
+    for (const [name, entry] of Object.entries(operationDocs)) {
+      const docs = entry && "perRoute" in entry ? Object.values(entry.perRoute) : [entry];
+      for (const doc of docs) {
+        expect(apiFunctions).toHaveProperty(name);
+        for (const code of doc?.errors ?? []) expect(errors, `${name}: ${code}`).toHaveProperty(code);
+      }
+    }
+    for (const item of Object.values(document.paths)) {
+      for (const op of Object.values(item)) {
+        for (const [status, response] of Object.entries(op.responses)) {
+          const content = response.content?.["application/json"];
+          if (!content || Number(status) < 400) continue;
+          const codes = Object.keys(content.examples ?? {});
+          expect(codes.length).toBeGreaterThan(0);
+          for (const code of codes) {
+            expect(errors[code as keyof typeof errors]?.status, `${op.operationId} ${code}`).toBe(
+              Number(status),
+            );
+            const example = content.examples?.[code] as { value: unknown };
+            expect(errorResponse.safeParse(example.value).success).toBe(true);
+          }
+          expect(JSON.stringify(content.schema)).toContain(JSON.stringify(codes));
+        }
+      }
+    }
+  });
+
+  it("answers the statuses of the contract, with Retry-After where the contract has it", () => {
+    const statuses = (method: string, path: string) => Object.keys(operation(method, path).responses);
+    expect(statuses("GET", "/v1/health")).toEqual(["200"]);
+    expect(statuses("GET", "/v1/openapi.json")).toEqual(["200"]);
+    expect(statuses("POST", "/v1/enrollment/verifications")).toEqual([
+      "200",
+      "400",
+      "403",
+      "409",
+      "413",
+      "415",
+      "429",
+    ]);
+    expect(statuses("POST", "/v1/enrollments")).toEqual(["201", "400", "401", "409", "413", "415", "503"]);
+    expect(statuses("POST", "/v1/enrollments/confirmation")).toEqual([
+      "200",
+      "400",
+      "401",
+      "413",
+      "415",
+      "503",
+    ]);
+
+    const verifications = operation("POST", "/v1/enrollment/verifications").responses;
+    expect(verifications["429"]?.headers?.["Retry-After"]).toEqual({
+      $ref: "#/components/headers/RetryAfter",
+    });
+    expect(verifications["403"]?.headers).toBeUndefined();
+    const enrollments = operation("POST", "/v1/enrollments").responses;
+    expect(enrollments["503"]?.headers?.["Retry-After"]).toEqual({ $ref: "#/components/headers/RetryAfter" });
+    expect(JSON.stringify(enrollments["409"]?.content?.["application/json"]?.schema)).toContain(
+      JSON.stringify(["ALREADY_ENROLLED", "EMAIL_IN_USE", "ENROLLMENT_IN_PROGRESS"]),
+    );
+  });
+
+  it("documents bodies, Accept-Language and security per route", () => {
+    for (const route of routes) {
+      const op = operation(route.method, route.path);
+      expect(op.parameters).toContainEqual({ $ref: "#/components/parameters/AcceptLanguage" });
+      expect(op.security).toBeUndefined();
+    }
+    expect(operation("POST", "/v1/enrollments").requestBody).toEqual({
+      required: true,
+      content: { "application/json": { schema: { $ref: "#/components/schemas/EnrollmentRequest" } } },
+    });
+    expect(operation("GET", "/v1/health").requestBody).toBeUndefined();
+
+    // A signed-in route (none yet): the bearer scheme and the authorizer's 401.
+    const withAuth = buildOpenApiDocument([
+      { method: "GET", path: "/v1/me/bills/{billId}", function: "health", auth: true },
+    ]);
+    const op = withAuth.paths["/v1/me/bills/{billId}"]?.get;
+    expect(op?.security).toEqual([{ cognito: [] }]);
+    expect(Object.keys(op?.responses ?? {})).toEqual(["200", "401"]);
+    expect(op?.parameters[0]).toEqual({
+      name: "billId",
+      in: "path",
+      required: true,
+      schema: { type: "string" },
+    });
+    expect(withAuth.components.securitySchemes.cognito).toMatchObject({ type: "http", scheme: "bearer" });
+  });
+
+  it("refuses to build with a route whose function is undocumented", () => {
+    expect(() =>
+      buildOpenApiDocument([
+        ...routes,
+        { method: "GET", path: "/v1/undocumented", function: "fallback", auth: false },
+      ]),
+    ).toThrow(/"fallback", which has no entry in operationDocs/);
+  });
+
+  it("converts the request schemas as input (before transforms), the discriminated union with its mapping", () => {
+    const { schemas } = document.components;
+    expect(schemas.VerificationRequest).toEqual({
+      oneOf: [
+        { $ref: "#/components/schemas/BillVerification" },
+        { $ref: "#/components/schemas/AccountVerification" },
+      ],
+      discriminator: {
+        propertyName: "method",
+        mapping: {
+          bill: "#/components/schemas/BillVerification",
+          account: "#/components/schemas/AccountVerification",
+        },
+      },
+    });
+    const account = schemas.AccountVerification as { properties: Record<string, unknown> };
+    expect(account.properties.lastDebitAmount).toMatchObject({
+      anyOf: [{ type: "number" }, { type: "string", maxLength: 20 }],
+      examples: ["84.37"],
+    });
+    expect(account.properties.phone).toMatchObject({ type: "string", maxLength: 40 });
+  });
+
+  it("is structurally valid OpenAPI 3.1", () => {
+    const doc = JSON.parse(openApiJson(document)) as typeof document;
+    expect(doc.openapi).toBe("3.1.0");
+    expect(doc.info).toMatchObject({ title: "Online services enrollment API", version: "1" });
+    expect(doc.servers).toEqual([{ url: "/" }]);
+    expect(Object.keys(doc.components.schemas).length).toBeGreaterThan(0);
+
+    const operationIds = new Set<string>();
+    for (const [path, item] of Object.entries(doc.paths)) {
+      expect(path.startsWith("/")).toBe(true);
+      for (const [method, op] of Object.entries(item)) {
+        expect(["get", "put", "post", "delete", "options", "head", "patch", "trace"]).toContain(method);
+        expect(operationIds.has(op.operationId)).toBe(false);
+        operationIds.add(op.operationId);
+        const responses = Object.entries(op.responses);
+        expect(responses.length).toBeGreaterThan(0);
+        for (const [status, response] of responses) {
+          expect(status).toMatch(/^[1-5]\d\d$/);
+          expect(typeof response.description).toBe("string");
+        }
+        const templated = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+        const declared = op.parameters.filter((p) => p.in === "path").map((p) => p.name);
+        expect(declared).toEqual(templated);
+      }
+    }
+    for (const schema of Object.values(doc.components.schemas)) {
+      expect(schema).not.toHaveProperty("$schema");
+      expect(schema).not.toHaveProperty("$id");
+    }
+
+    const refs = collectRefs(doc);
+    expect(refs.length).toBeGreaterThan(0);
+    for (const ref of refs) {
+      expect(ref.startsWith("#/"), ref).toBe(true);
+      expect(resolvePointer(doc, ref), `${ref} does not resolve`).toBeDefined();
+    }
+  });
+});
+
+describe("GET /v1/openapi.json", () => {
+  it("is routed to the openapi function, without sign-in", () => {
+    expect(matchRoute("GET", "/v1/openapi.json")?.route).toMatchObject({ function: "openapi", auth: false });
+  });
+
+  it("answers 200 with the committed document", async () => {
+    const event: APIGatewayProxyEvent = {
+      resource: "/v1/openapi.json",
+      path: "/v1/openapi.json",
+      httpMethod: "GET",
+      headers: { Accept: "application/json" },
+      multiValueHeaders: {},
+      queryStringParameters: null,
+      multiValueQueryStringParameters: null,
+      pathParameters: null,
+      stageVariables: null,
+      body: null,
+      isBase64Encoded: false,
+      requestContext: {} as APIGatewayProxyEvent["requestContext"],
+    };
+    const context = { awsRequestId: "test", getRemainingTimeInMillis: () => 5000 } as unknown as Context;
+    const res = (await handler(event, context)) as APIGatewayProxyResult;
+    expect(res.statusCode).toBe(200);
+    expect(res.headers?.["Content-Type"]).toMatch(/^application\/json/);
+    expect(JSON.parse(res.body)).toEqual(JSON.parse(readFileSync(committedPath, "utf8")));
+  });
+});
