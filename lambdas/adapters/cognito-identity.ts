@@ -119,8 +119,10 @@ export function cognitoIdentity(client: CognitoIdentityProviderClient, userPoolI
             ],
           }),
         );
+        return true;
       } catch (error) {
-        translate(error);
+        if (isNotFound(error)) return false;
+        return translate(error);
       }
     },
   };

@@ -12,12 +12,14 @@ import { conditionFailureItem, isConditionFailure } from "./security-store";
  * on the enrollment that holds the lock, so two enrollments can never interleave their writes.
  */
 
+/** String sets come back as Set; the domain reads arrays. */
 function toProfile(item: Record<string, unknown> | undefined): Profile | undefined {
   if (!item) return undefined;
-  const emails = item.cognitoEmails;
+  const list = (value: unknown): string[] => (value instanceof Set ? [...(value as Set<string>)] : []);
   return {
     ...(item as unknown as Profile),
-    ...(emails instanceof Set ? { cognitoEmails: [...(emails as Set<string>)] } : { cognitoEmails: [] }),
+    cognitoEmails: list(item.cognitoEmails),
+    completedEnrollments: list(item.completedEnrollments),
   };
 }
 
@@ -39,15 +41,16 @@ export function profileStore(client: DynamoDBDocumentClient, table: string): Pro
             TableName: table,
             Key: { customerNumber },
             UpdateExpression:
-              "SET enrollmentId = :id, lockedUntil = :until, pendingEmail = :email, pendingLanguage = :lang, " +
+              "SET enrollmentId = :id, lockOwner = :owner, lockedUntil = :until, pendingEmail = :email, pendingLanguage = :lang, " +
               "#status = if_not_exists(#status, :pending), billing = if_not_exists(billing, :paper), updatedAt = :iso " +
               "ADD cognitoEmails :emails",
             ConditionExpression:
               "attribute_not_exists(customerNumber) OR (#status <> :active AND " +
-              "(attribute_not_exists(lockedUntil) OR lockedUntil < :now OR enrollmentId = :id))",
+              "(attribute_not_exists(lockedUntil) OR lockedUntil < :now))",
             ExpressionAttributeNames: { "#status": "status" },
             ExpressionAttributeValues: {
               ":id": enrollment.id,
+              ":owner": enrollment.lockOwner,
               ":until": nowMs + lockSeconds * 1000,
               ":email": enrollment.email,
               ":lang": enrollment.language,
@@ -92,14 +95,16 @@ export function profileStore(client: DynamoDBDocumentClient, table: string): Pro
           Key: { customerNumber },
           UpdateExpression:
             "SET email = :email, #language = :lang, confirmationTokenHash = :hash, completedEnrollmentId = :id, " +
-            "#status = :pending, lockedUntil = :zero REMOVE pendingEmail, pendingLanguage",
-          ConditionExpression: "enrollmentId = :id AND #status <> :active",
+            "#status = :pending, lockedUntil = :zero REMOVE pendingEmail, pendingLanguage ADD completedEnrollments :ids",
+          ConditionExpression: "lockOwner = :owner AND #status <> :active",
           ExpressionAttributeNames: { "#status": "status", "#language": "language" },
           ExpressionAttributeValues: {
             ":email": enrollment.email,
             ":lang": enrollment.language,
             ":hash": enrollment.confirmationTokenHash,
             ":id": enrollment.id,
+            ":ids": new Set([enrollment.id]),
+            ":owner": enrollment.lockOwner,
             ":pending": "PENDING_CONFIRMATION",
             ":active": "ACTIVE",
             ":zero": 0,
@@ -126,6 +131,22 @@ export function profileStore(client: DynamoDBDocumentClient, table: string): Pro
         );
       } catch (error) {
         // Another enrollment took over meanwhile: nothing of ours to undo.
+        if (!isConditionFailure(error)) throw error;
+      }
+    },
+
+    async release(customerNumber, lock) {
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: { customerNumber },
+            UpdateExpression: "SET lockedUntil = :zero",
+            ConditionExpression: "lockOwner = :owner",
+            ExpressionAttributeValues: { ":zero": 0, ":owner": lock.lockOwner },
+          }),
+        );
+      } catch (error) {
         if (!isConditionFailure(error)) throw error;
       }
     },

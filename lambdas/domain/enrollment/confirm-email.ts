@@ -24,7 +24,8 @@ export async function confirmEmail(token: string, deps: ConfirmationDeps): Promi
   if (profile.status === "ACTIVE") return { outcome: "active" };
   // A newer enrollment is being written: this older link must not activate anything.
   if (profile.pendingEmail !== undefined) return { outcome: "invalid-token" };
-  await deps.identity.markEmailVerified(profile.email);
+  // A newer enrollment may have replaced this one (and deleted its user) since the profile was read.
+  if (!(await deps.identity.markEmailVerified(profile.email))) return { outcome: "invalid-token" };
   if (await deps.profiles.activate(customerNumber, hash, now)) return { outcome: "active" };
   const after = await deps.profiles.get(customerNumber);
   return after?.status === "ACTIVE" && after.confirmationTokenHash === hash

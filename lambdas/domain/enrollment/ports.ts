@@ -23,8 +23,9 @@ export interface Profile {
   readonly language?: Language;
   readonly billing?: Billing;
   readonly activatedAt?: string;
-  /** The enrollment that holds or last held the lock. */
+  /** The enrollment that holds or last held the lock, and the one request (owner) holding it. */
   readonly enrollmentId?: string;
+  readonly lockOwner?: string;
   readonly lockedUntil?: number;
   /** Set while an enrollment is being written: blocks confirmation of older links. */
   readonly pendingEmail?: string;
@@ -32,7 +33,15 @@ export interface Profile {
   readonly cognitoEmails?: readonly string[];
   readonly confirmationTokenHash?: string;
   readonly completedEnrollmentId?: string;
+  /** Every enrollment ever completed for the account: a repeat of a replaced one changes nothing. */
+  readonly completedEnrollments?: readonly string[];
   readonly emailSentFor?: string;
+}
+
+/** One enrollment request's hold on the account: `lockOwner` is unique to the request holding it. */
+export interface EnrollmentLock {
+  readonly id: string;
+  readonly lockOwner: string;
 }
 
 export interface AttemptReservation {
@@ -80,22 +89,27 @@ export type AcquireResult =
 
 export interface ProfileStore {
   get(customerNumber: string): Promise<Profile | undefined>;
-  /** Takes the account's enrollment lock for this enrollment (conditional write). */
+  /**
+   * Takes the account's enrollment lock for one request (conditional write): refused while another
+   * request holds it, even a copy of the same request, so that two never write at once.
+   */
   acquire(
     customerNumber: string,
-    enrollment: { id: string; email: string; language: Language },
+    enrollment: EnrollmentLock & { email: string; language: Language },
     now: Date,
     lockSeconds: number,
   ): Promise<AcquireResult>;
+  /** Gives the lock back after a failure, so the customer can retry at once. */
+  release(customerNumber: string, lock: EnrollmentLock): Promise<void>;
   /** Forgets an e-mail whose Cognito user was deleted. */
   forgetCognitoEmail(customerNumber: string, email: string): Promise<void>;
   /** The enrollment is written: new e-mail, new confirmation link (older ones stop working), lock released. */
   complete(
     customerNumber: string,
-    enrollment: { id: string; email: string; language: Language; confirmationTokenHash: string },
+    enrollment: EnrollmentLock & { email: string; language: Language; confirmationTokenHash: string },
   ): Promise<void>;
   /** The enrollment gave up (e-mail of another account): the profile is as it was, lock released. */
-  abandon(customerNumber: string, enrollment: { id: string; email: string }): Promise<void>;
+  abandon(customerNumber: string, enrollment: EnrollmentLock & { email: string }): Promise<void>;
   markEmailSent(customerNumber: string, enrollmentId: string): Promise<void>;
   /** ACTIVE with electronic billing, if this confirmation link is the current one; false otherwise. */
   activate(customerNumber: string, confirmationTokenHash: string, now: Date): Promise<boolean>;
@@ -109,7 +123,8 @@ export interface IdentityProvider {
   customerNumberOf(email: string): Promise<string | null>;
   setPassword(email: string, password: string): Promise<void>;
   deleteUser(email: string): Promise<void>;
-  markEmailVerified(email: string): Promise<void>;
+  /** False when there is no such user (deleted by a newer enrollment meanwhile). */
+  markEmailVerified(email: string): Promise<boolean>;
 }
 
 export interface ConfirmationMail {

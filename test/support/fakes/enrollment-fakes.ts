@@ -51,6 +51,7 @@ export type PortMethod =
   | "profiles.forgetCognitoEmail"
   | "profiles.complete"
   | "profiles.abandon"
+  | "profiles.release"
   | "profiles.markEmailSent"
   | "profiles.activate"
   | "identity.createUser"
@@ -90,13 +91,40 @@ export class InjectedFault extends Error {
 /** "before": the call throws and does nothing. "after": it does its work, then throws (lost response). */
 export type FaultPhase = "before" | "after";
 
+/** A call held at its start (after its yield, before its work) until the test releases it. */
+export interface Hold {
+  /** Settles when the held call arrives. */
+  readonly reached: Promise<void>;
+  release(): void;
+}
+
 export class FaultInjector {
   private readonly counts = new Map<PortMethod, number>();
   private readonly plans: { method: PortMethod; call: number; phase: FaultPhase }[] = [];
+  private readonly holds: {
+    method: PortMethod;
+    call: number;
+    arrive: () => void;
+    released: Promise<void>;
+  }[] = [];
 
   /** The nth call of `method` from now on (1 = the next one) throws an InjectedFault, once. */
   failOn(method: PortMethod, nth = 1, phase: FaultPhase = "before"): void {
-    this.plans.push({ method, call: (this.counts.get(method) ?? 0) + nth, phase });
+    this.plans.push({ method, call: this.count(method) + nth, phase });
+  }
+
+  /** The nth call of `method` from now on waits, before doing anything, until released. */
+  holdOn(method: PortMethod, nth = 1): Hold {
+    let arrive = () => {};
+    let release = () => {};
+    const reached = new Promise<void>((resolve) => {
+      arrive = resolve;
+    });
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    this.holds.push({ method, call: this.count(method) + nth, arrive, released });
+    return { reached, release };
   }
 
   clear(): void {
@@ -108,14 +136,24 @@ export class FaultInjector {
     return this.plans.length;
   }
 
-  /** @internal: counts a call; true when this call must fail. */
-  arm(method: PortMethod): FaultPhase | undefined {
-    const call = (this.counts.get(method) ?? 0) + 1;
+  /** How many times `method` was called so far. */
+  count(method: PortMethod): number {
+    return this.counts.get(method) ?? 0;
+  }
+
+  /** @internal: counts a call; what to do with it. */
+  arm(method: PortMethod): { phase?: FaultPhase; hold?: Promise<void> } {
+    const call = this.count(method) + 1;
     this.counts.set(method, call);
+    const holdIndex = this.holds.findIndex((h) => h.method === method && h.call === call);
+    const [hold] = holdIndex < 0 ? [] : this.holds.splice(holdIndex, 1);
+    hold?.arrive();
     const index = this.plans.findIndex((p) => p.method === method && p.call === call);
-    if (index < 0) return undefined;
-    const [plan] = this.plans.splice(index, 1);
-    return plan?.phase;
+    const [plan] = index < 0 ? [] : this.plans.splice(index, 1);
+    return {
+      ...(plan ? { phase: plan.phase } : {}),
+      ...(hold ? { hold: hold.released } : {}),
+    };
   }
 }
 
@@ -167,7 +205,8 @@ export function createIo(mode: YieldMode = "microtask", faults = new FaultInject
     async run(method, body) {
       calls.push(method);
       await pause();
-      const phase = faults.arm(method);
+      const { phase, hold } = faults.arm(method);
+      if (hold) await hold;
       if (phase === "before") throw new InjectedFault(method, phase);
       const result = body();
       if (phase === "after") throw new InjectedFault(method, phase);
@@ -332,21 +371,27 @@ export interface ProfileItem {
   activatedAt?: string;
   emailVerified?: boolean;
   enrollmentId?: string;
+  lockOwner?: string;
   lockedUntil?: number;
   pendingEmail?: string;
   pendingLanguage?: Language;
   cognitoEmails?: Set<string>;
   confirmationTokenHash?: string;
   completedEnrollmentId?: string;
+  completedEnrollments?: Set<string>;
   emailSentFor?: string;
   updatedAt?: string;
 }
 
-/** As toProfile (profile-store.ts): the e-mail set becomes an array, [] when absent. */
+/** As toProfile (profile-store.ts): string sets become arrays, [] when absent. */
 function toProfile(item: ProfileItem | undefined): Profile | undefined {
   if (!item) return undefined;
-  const { cognitoEmails, ...rest } = item;
-  return { ...rest, cognitoEmails: cognitoEmails ? [...cognitoEmails] : [] } as Profile;
+  const { cognitoEmails, completedEnrollments, ...rest } = item;
+  return {
+    ...rest,
+    cognitoEmails: cognitoEmails ? [...cognitoEmails] : [],
+    completedEnrollments: completedEnrollments ? [...completedEnrollments] : [],
+  } as Profile;
 }
 
 /** DynamoDB: a comparison with a missing attribute is false, `<>` included. */
@@ -370,10 +415,7 @@ export function fakeProfiles(io: Io) {
         const item = items.get(customerNumber);
         const allowed =
           item === undefined ||
-          (differs(item.status, "ACTIVE") &&
-            (item.lockedUntil === undefined ||
-              item.lockedUntil < nowMs ||
-              item.enrollmentId === enrollment.id));
+          (differs(item.status, "ACTIVE") && (item.lockedUntil === undefined || item.lockedUntil < nowMs));
         if (!allowed) {
           return {
             acquired: false,
@@ -382,6 +424,7 @@ export function fakeProfiles(io: Io) {
         }
         const next: ProfileItem = item ?? { customerNumber };
         next.enrollmentId = enrollment.id;
+        next.lockOwner = enrollment.lockOwner;
         next.lockedUntil = nowMs + lockSeconds * 1000;
         next.pendingEmail = enrollment.email;
         next.pendingLanguage = enrollment.language;
@@ -404,9 +447,10 @@ export function fakeProfiles(io: Io) {
     complete: (customerNumber, enrollment) =>
       io.run("profiles.complete", () => {
         const item = items.get(customerNumber);
-        if (!item || item.enrollmentId !== enrollment.id || !differs(item.status, "ACTIVE")) {
+        if (!item || item.lockOwner !== enrollment.lockOwner || !differs(item.status, "ACTIVE")) {
           throw new ConditionFailed("complete");
         }
+        item.completedEnrollments = new Set([...(item.completedEnrollments ?? []), enrollment.id]);
         item.email = enrollment.email;
         item.language = enrollment.language;
         item.confirmationTokenHash = enrollment.confirmationTokenHash;
@@ -421,11 +465,17 @@ export function fakeProfiles(io: Io) {
       io.run("profiles.abandon", () => {
         const item = items.get(customerNumber);
         // Another enrollment took over meanwhile: nothing of ours to undo (the condition failure is swallowed).
-        if (!item || item.enrollmentId !== enrollment.id) return;
+        if (!item || item.lockOwner !== enrollment.lockOwner) return;
         item.lockedUntil = 0;
         delete item.pendingEmail;
         delete item.pendingLanguage;
         withoutEmail(item, enrollment.email);
+      }),
+
+    release: (customerNumber, lock) =>
+      io.run("profiles.release", () => {
+        const item = items.get(customerNumber);
+        if (item && item.lockOwner === lock.lockOwner) item.lockedUntil = 0;
       }),
 
     markEmailSent: (customerNumber, enrollmentId) =>
@@ -528,7 +578,10 @@ export function fakeIdentity(io: Io) {
       }),
     markEmailVerified: (email) =>
       io.run("identity.markEmailVerified", () => {
-        existing(email).emailVerified = true;
+        const user = users.get(key(email));
+        if (!user) return false;
+        user.emailVerified = true;
+        return true;
       }),
   };
   return { identity, users };
