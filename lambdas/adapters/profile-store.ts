@@ -174,7 +174,7 @@ export function profileStore(client: DynamoDBDocumentClient, table: string): Pro
             TableName: table,
             Key: { customerNumber },
             UpdateExpression:
-              "SET #status = :active, billing = :electronic, activatedAt = :iso, emailVerified = :true",
+              "SET #status = :active, billing = :electronic, activatedAt = :iso, electronicSince = :iso, emailVerified = :true",
             ConditionExpression:
               "confirmationTokenHash = :hash AND attribute_not_exists(pendingEmail) AND #status <> :active",
             ExpressionAttributeNames: { "#status": "status" },

@@ -23,6 +23,8 @@ export interface Profile {
   readonly language?: Language;
   readonly billing?: Billing;
   readonly activatedAt?: string;
+  /** When billing last became electronic (activation, or a switch back from paper): notices start there. */
+  readonly electronicSince?: string;
   /** The enrollment that holds or last held the lock, and the one request (owner) holding it. */
   readonly enrollmentId?: string;
   readonly lockOwner?: string;
