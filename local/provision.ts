@@ -14,6 +14,7 @@ import {
   type DynamoDBClient,
   type Projection,
   ResourceInUseException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from "@aws-sdk/client-dynamodb";
 import {
@@ -93,8 +94,40 @@ export async function ensureTables(client: DynamoDBClient, prefix: string): Prom
     } catch (error) {
       if (!(error instanceof ResourceInUseException)) throw error;
     }
-    await client.send(new DescribeTableCommand({ TableName: input.TableName }));
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: input.TableName }));
+    // Data kept from an older version: add the global indexes the definitions gained since, and
+    // rebuild one whose keys changed.
+    const existing = new Map((Table?.GlobalSecondaryIndexes ?? []).map((i) => [i.IndexName, JSON.stringify(i.KeySchema)]));
+    for (const index of input.GlobalSecondaryIndexes ?? []) {
+      const keys = existing.get(index.IndexName);
+      if (keys === JSON.stringify(index.KeySchema)) continue;
+      if (keys !== undefined) {
+        await client.send(
+          new UpdateTableCommand({
+            TableName: input.TableName,
+            GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: index.IndexName } }],
+          }),
+        );
+        await waitForIndexGone(client, input.TableName as string, index.IndexName as string);
+      }
+      await client.send(
+        new UpdateTableCommand({
+          TableName: input.TableName,
+          AttributeDefinitions: input.AttributeDefinitions,
+          GlobalSecondaryIndexUpdates: [{ Create: index }],
+        }),
+      );
+    }
   }
+}
+
+async function waitForIndexGone(client: DynamoDBClient, table: string, index: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: table }));
+    if (!(Table?.GlobalSecondaryIndexes ?? []).some((g) => g.IndexName === index)) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`the index ${index} of ${table} was not deleted in time: run npm start -- --fresh`);
 }
 
 export interface LocalUserPool {

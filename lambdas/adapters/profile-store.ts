@@ -2,9 +2,13 @@ import {
   BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
+  QueryCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
+import { profilesTable } from "../definitions/tables";
 import type { AccountDirectory, AccountSecrets, Profile, ProfileStore } from "../domain/enrollment/ports";
+import type { NoticeProfiles } from "../domain/notices/ports";
+import type { NoticeProfile } from "../domain/notices/rules";
 import { conditionFailureItem, isConditionFailure } from "./security-store";
 
 /**
@@ -225,4 +229,81 @@ export function accountDirectory(
       };
     },
   };
+}
+
+/** The profiles the notice rules read: many at once (a page of bills), or one (at send time). */
+export function noticeProfiles(client: DynamoDBDocumentClient, table: string): NoticeProfiles {
+  return {
+    async getMany(customerNumbers) {
+      const found = new Map<string, NoticeProfile>();
+      for (let i = 0; i < customerNumbers.length; i += 100) {
+        let keys: Record<string, unknown>[] = customerNumbers
+          .slice(i, i + 100)
+          .map((customerNumber) => ({ customerNumber }));
+        for (let attempt = 0; keys.length > 0; attempt++) {
+          if (attempt >= 8) throw new Error("DynamoDB left profile keys unread");
+          if (attempt > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
+          const out = await client.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: keys } } }));
+          for (const item of out.Responses?.[table] ?? [])
+            found.set(String(item.customerNumber), item as NoticeProfile);
+          keys = (out.UnprocessedKeys?.[table]?.Keys ?? []) as Record<string, unknown>[];
+        }
+      }
+      return found;
+    },
+    async get(customerNumber) {
+      const out = await client.send(
+        new GetCommand({ TableName: table, Key: { customerNumber }, ConsistentRead: true }),
+      );
+      return out.Item as NoticeProfile | undefined;
+    },
+  };
+}
+
+/**
+ * Marks every profile with this address undeliverable and flags it for support (found through the
+ * `byEmail` index). Returns how many profiles were flagged. Idempotent.
+ */
+export async function flagUndeliverable(
+  client: DynamoDBDocumentClient,
+  table: string,
+  email: string,
+  reason: "BOUNCE" | "COMPLAINT",
+  now: Date,
+): Promise<number> {
+  const found = await client.send(
+    new QueryCommand({
+      TableName: table,
+      IndexName: profilesTable.globalIndexes[0].name,
+      KeyConditionExpression: "email = :e",
+      ExpressionAttributeValues: { ":e": email },
+    }),
+  );
+  let flagged = 0;
+  for (const item of found.Items ?? []) {
+    await client
+      .send(
+        new UpdateCommand({
+          TableName: table,
+          Key: { customerNumber: item.customerNumber },
+          UpdateExpression:
+            "SET emailUndeliverable = :true, supportFlag = :reason, flaggedAt = if_not_exists(flaggedAt, :iso)",
+          ConditionExpression: "email = :e",
+          ExpressionAttributeValues: {
+            ":true": true,
+            ":reason": reason,
+            ":iso": now.toISOString(),
+            ":e": email,
+          },
+        }),
+      )
+      .then(
+        () => flagged++,
+        (error: unknown) => {
+          // The address changed meanwhile (a new enrollment): the new one is not the bouncing one.
+          if (!isConditionFailure(error)) throw error;
+        },
+      );
+  }
+  return flagged;
 }

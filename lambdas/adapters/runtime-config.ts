@@ -1,9 +1,11 @@
 import { env } from "../definitions/environment";
 import { DEFAULT_SUPPORT_PHONE, DEFAULT_WEB_ORIGIN } from "../definitions/limits";
+import { noticeEnv } from "../definitions/notices";
 import {
   accountsTable,
   billsTable,
   contractsTable,
+  noticesTable,
   profilesTable,
   securityTable,
 } from "../definitions/tables";
@@ -45,6 +47,9 @@ export function runtimeConfig(source: NodeJS.ProcessEnv = process.env) {
       get security() {
         return tableNameFromEnv(securityTable, source);
       },
+      get notices() {
+        return tableNameFromEnv(noticesTable, source);
+      },
     },
     verification: {
       maxFailures: positiveInt(source, env.verifyMaxFailures, 5),
@@ -52,6 +57,12 @@ export function runtimeConfig(source: NodeJS.ProcessEnv = process.env) {
       lockoutSeconds: positiveInt(source, env.verifyLockoutSeconds, 900),
     },
     userPoolId: () => required(source, userPoolEnv.userPoolId),
+    notices: {
+      queueUrl: () => required(source, noticeEnv.queueUrl),
+      delayDays: positiveInt(source, env.noticeDelayDays, 3),
+      sesMaxSendRate: positiveInt(source, noticeEnv.sesMaxSendRate, 1),
+      senderConcurrency: positiveInt(source, noticeEnv.senderConcurrency, 2),
+    },
     webBaseUrl: source[env.webBaseUrl] ?? source[env.webOrigin] ?? DEFAULT_WEB_ORIGIN,
     supportPhone: source[env.supportPhone] ?? DEFAULT_SUPPORT_PHONE,
     ses: {

@@ -1,8 +1,10 @@
 import { SESv2Client, SendEmailCommand } from "@aws-sdk/client-sesv2";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
+import { billAvailableEmail } from "../domain/emails/bill-available-email";
 import { confirmationEmail } from "../domain/emails/confirmation-email";
 import type { RenderedEmail } from "../domain/emails/html";
 import { DependencyUnavailableError, type Mailer } from "../domain/enrollment/ports";
+import { type NoticeMailer, SendThrottledError } from "../domain/notices/ports";
 
 /**
  * The function's one SES v2 client. Timeouts are short: an e-mail that cannot be handed over in a
@@ -36,6 +38,7 @@ export async function sendEmail(
   settings: SesSettings,
   to: string,
   email: RenderedEmail,
+  tags: Readonly<Record<string, string>> = {},
 ): Promise<string> {
   try {
     const out = await client.send(
@@ -43,6 +46,9 @@ export async function sendEmail(
         FromEmailAddress: settings.from,
         Destination: { ToAddresses: [to] },
         ...(settings.configurationSet ? { ConfigurationSetName: settings.configurationSet } : {}),
+        ...(Object.keys(tags).length > 0
+          ? { EmailTags: Object.entries(tags).map(([Name, Value]) => ({ Name, Value })) }
+          : {}),
         Content: {
           Simple: {
             Subject: { Data: email.subject, Charset: "UTF-8" },
@@ -74,6 +80,36 @@ export function sesMailer(client: SESv2Client, settings: SesSettings & { support
         mail.to,
         confirmationEmail({ language: mail.language, link: mail.link, supportPhone: settings.supportPhone }),
       );
+    },
+  };
+}
+
+/** The monthly notice through SES; throttling becomes SendThrottledError (back to the queue). */
+export function sesNoticeMailer(
+  client: SESv2Client,
+  settings: SesSettings & { supportPhone: string; webBaseUrl: string },
+): NoticeMailer {
+  return {
+    async sendBillAvailable(mail) {
+      const email = billAvailableEmail({
+        language: mail.language,
+        billingDate: mail.bill.billingDate,
+        dueDate: mail.bill.dueDate,
+        amountDueCents: mail.bill.amountDueCents,
+        link: `${settings.webBaseUrl.replace(/\/+$/, "")}/factures`,
+        supportPhone: settings.supportPhone,
+      });
+      try {
+        // Tag values allow letters, digits, _ and -: the bill key's "#" becomes "_".
+        return await sendEmail(client, settings, mail.to, email, {
+          kind: "bill-available",
+          bill: mail.billKey.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 256),
+        });
+      } catch (error) {
+        if (error instanceof DependencyUnavailableError)
+          throw new SendThrottledError(error.retryAfterSeconds);
+        throw error;
+      }
     },
   };
 }

@@ -71,11 +71,32 @@ export const billsTable = {
   ],
 } as const satisfies TableDefinition;
 
-/** The enrollment state of each account: profile status, e-mail, billing preference, activation. */
+/**
+ * The enrollment state of each account: profile status, e-mail, billing preference, activation.
+ * The index on `email` finds the account of an address that bounced or complained.
+ */
 export const profilesTable = {
   id: "Profiles",
   envVar: "PROFILES_TABLE",
   partitionKey: { name: "customerNumber", type: "S" },
+  globalIndexes: [
+    {
+      name: "byEmail",
+      partitionKey: { name: "email", type: "S" },
+      projection: "KEYS_ONLY",
+    },
+  ],
+} as const satisfies TableDefinition;
+
+/**
+ * One item per bill whose notice was claimed: the state machine queued → sending (with a lease) →
+ * sent (with SES's message id), or skipped. It is what makes a notice go out once, whatever
+ * re-imports, re-runs, retries and duplicate deliveries happen.
+ */
+export const noticesTable = {
+  id: "Notices",
+  envVar: "NOTICES_TABLE",
+  partitionKey: { name: "billKey", type: "S" },
 } as const satisfies TableDefinition;
 
 /** One contract per customer. */
@@ -102,6 +123,7 @@ export const tables: readonly TableDefinition[] = [
   billsTable,
   contractsTable,
   securityTable,
+  noticesTable,
 ];
 
 /** How many partitions the pending-notices index is spread over. */

@@ -1,0 +1,41 @@
+import * as z from "zod";
+
+/** The notice pipeline's shared facts: the queue message, leases, bounds, environment variables. */
+
+/** What the dispatcher puts on the queue for each claimed bill (the same locally and on SQS). */
+export const noticeMessage = z.strictObject({
+  customerNumber: z.string().regex(/^\d{7}$/),
+  billId: z.string().min(1).max(64),
+  /** The dispatcher run that claimed it, for the logs. */
+  runId: z.string().max(64),
+});
+export type NoticeMessage = z.infer<typeof noticeMessage>;
+
+/** A claimed bill that was never sent is claimed again by a run after this lease. */
+export const CLAIM_LEASE_SECONDS = 30 * 60;
+/** A sender holds a bill this long; shorter than the queue's visibility timeout. */
+export const SENDING_LEASE_SECONDS = 60;
+/** Missed days are caught up within this bound; older pending bills are settled without a notice. */
+export const CATCH_UP_DAYS = 7;
+/** SQS SendMessageBatch takes at most 10 messages. */
+export const QUEUE_BATCH_SIZE = 10;
+
+export const noticeEnv = {
+  queueUrl: "NOTICE_QUEUE_URL",
+  sesMaxSendRate: "SES_MAX_SEND_RATE",
+  senderConcurrency: "NOTICE_SENDER_CONCURRENCY",
+} as const;
+
+/**
+ * The sender's event source settings from the SES account's maximum send rate: each concurrent
+ * sender paces itself at rate / concurrency, so all of them together never exceed the rate.
+ * Lambda's SQS maximum concurrency is at least 2.
+ */
+export function senderSettings(maxSendRatePerSecond: number): { batchSize: number; maxConcurrency: number } {
+  const maxConcurrency = Math.max(2, Math.min(50, Math.ceil(maxSendRatePerSecond / 10)));
+  const perSender = maxSendRatePerSecond / maxConcurrency;
+  // A batch should take a few seconds at most at the sender's pace, so one slow batch does not
+  // hold many messages invisible.
+  const batchSize = Math.max(1, Math.min(10, Math.floor(perSender * 5)));
+  return { batchSize, maxConcurrency };
+}

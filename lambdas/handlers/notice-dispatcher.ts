@@ -1,0 +1,48 @@
+import { randomUUID } from "node:crypto";
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import { MetricUnit } from "@aws-lambda-powertools/metrics";
+import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
+import middy from "@middy/core";
+import * as z from "zod";
+import { documentClient } from "../adapters/dynamodb";
+import { noticeDeps } from "../adapters/notice-deps";
+import { logger, metrics } from "../adapters/observability";
+import { runtimeConfig } from "../adapters/runtime-config";
+import { sesClient } from "../adapters/ses-mailer";
+import { sqsClient, sqsNoticeQueue } from "../adapters/sqs-queue";
+import { dateInTimeZone, isCalendarDate } from "../domain/dates";
+import { dispatchNotices } from "../domain/notices/dispatch";
+
+const config = runtimeConfig();
+const deps = noticeDeps(config, { dynamodb: documentClient(), ses: sesClient() });
+
+/** The schedule sends `{}`; an operator re-running a day sends `{ "date": "YYYY-MM-DD" }`. */
+const dispatchEvent = z
+  .object({
+    date: z.string().refine(isCalendarDate, "date must be YYYY-MM-DD").optional(),
+    dryRun: z.boolean().optional(),
+  })
+  .passthrough();
+
+/** The daily "your bill is available" run (EventBridge Scheduler, America/Toronto). */
+export const handler = middy()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics))
+  .handler(async (event: unknown) => {
+    const input = dispatchEvent.parse(event ?? {});
+    const today = input.date ?? dateInTimeZone(new Date());
+    const runId = randomUUID();
+    const summary = await dispatchNotices(
+      today,
+      runId,
+      { ...deps, queue: sqsNoticeQueue(sqsClient(), config.notices.queueUrl()) },
+      { dryRun: input.dryRun ?? false },
+    );
+    metrics.addMetric("NoticesQueued", MetricUnit.Count, summary.queued);
+    metrics.addMetric("NoticesSkippedCredit", MetricUnit.Count, summary.skippedCredit);
+    metrics.addMetric("NoticesSkippedInactive", MetricUnit.Count, summary.skippedInactive);
+    metrics.addMetric("NoticesAlreadySent", MetricUnit.Count, summary.alreadySent);
+    metrics.addMetric("NoticesNotQueued", MetricUnit.Count, summary.notQueued);
+    logger.info("notice dispatch", { today, runId, ...summary });
+    return { today, runId, ...summary };
+  });

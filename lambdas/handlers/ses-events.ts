@@ -1,0 +1,74 @@
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import { MetricUnit } from "@aws-lambda-powertools/metrics";
+import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
+import middy from "@middy/core";
+import * as z from "zod";
+import { documentClient } from "../adapters/dynamodb";
+import { logger, metrics } from "../adapters/observability";
+import { flagUndeliverable } from "../adapters/profile-store";
+import { runtimeConfig } from "../adapters/runtime-config";
+
+const config = runtimeConfig();
+const client = documentClient();
+
+/**
+ * SES events of the stage's configuration set, through EventBridge: a permanent bounce or a
+ * complaint marks the address undeliverable (notices stop) and flags the account for support.
+ */
+const sesEvent = z.object({
+  detail: z.object({
+    eventType: z.string(),
+    bounce: z
+      .object({
+        bounceType: z.string(),
+        bouncedRecipients: z.array(z.object({ emailAddress: z.string() })),
+      })
+      .optional(),
+    complaint: z.object({ complainedRecipients: z.array(z.object({ emailAddress: z.string() })) }).optional(),
+    mail: z.object({ messageId: z.string() }).optional(),
+  }),
+});
+
+export const handler = middy()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics))
+  .handler(async (event: unknown) => {
+    const parsed = sesEvent.safeParse(event);
+    if (!parsed.success) {
+      logger.warn("ignored an event that is not an SES event");
+      return { flagged: 0 };
+    }
+    const { detail } = parsed.data;
+    let reason: "BOUNCE" | "COMPLAINT" | null = null;
+    let recipients: string[] = [];
+    if (detail.eventType === "Bounce" && detail.bounce?.bounceType === "Permanent") {
+      reason = "BOUNCE";
+      recipients = detail.bounce.bouncedRecipients.map((r) => r.emailAddress);
+    } else if (detail.eventType === "Complaint" && detail.complaint) {
+      reason = "COMPLAINT";
+      recipients = detail.complaint.complainedRecipients.map((r) => r.emailAddress);
+    }
+    if (!reason) return { flagged: 0 };
+    let flagged = 0;
+    for (const address of recipients) {
+      flagged += await flagUndeliverable(
+        client,
+        config.tables.profiles,
+        address.trim().toLowerCase(),
+        reason,
+        new Date(),
+      );
+    }
+    metrics.addMetric(
+      reason === "BOUNCE" ? "EmailBounced" : "EmailComplained",
+      MetricUnit.Count,
+      recipients.length,
+    );
+    logger.info("SES event", {
+      eventType: detail.eventType,
+      reason,
+      flagged,
+      messageId: detail.mail?.messageId,
+    });
+    return { flagged };
+  });

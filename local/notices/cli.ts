@@ -1,0 +1,101 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { SESv2Client } from "@aws-sdk/client-sesv2";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
+import { createDocumentClient } from "../../lambdas/adapters/dynamodb";
+import { noticeDeps } from "../../lambdas/adapters/notice-deps";
+import { runtimeConfig } from "../../lambdas/adapters/runtime-config";
+import { dateInTimeZone, isCalendarDate } from "../../lambdas/domain/dates";
+import { LOCAL_CREDENTIALS, LOCAL_REGION, localDir } from "../settings";
+import { type Endpoints, handlerEnvironment } from "../stack";
+import { runNotices } from "./run-notices";
+
+const USAGE = "usage: npm run notices -- [--date YYYY-MM-DD] [--dry-run]";
+
+class UsageError extends Error {}
+
+function parseArgs(argv: readonly string[]): { date: string; dryRun: boolean } {
+  let date = dateInTimeZone(new Date());
+  let dryRun = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === "--dry-run") dryRun = true;
+    else if (arg === "--date" || arg.startsWith("--date=")) {
+      const value = arg === "--date" ? argv[++i] : arg.slice("--date=".length);
+      if (!value || !isCalendarDate(value))
+        throw new UsageError(`--date needs a real date YYYY-MM-DD, got ${value ?? "nothing"}`);
+      date = value;
+    } else throw new UsageError(`unknown option ${arg}`);
+  }
+  return { date, dryRun };
+}
+
+/** `npm run notices`: today's (or --date's) notices against the running local stack. */
+async function main(): Promise<number> {
+  let args: { date: string; dryRun: boolean };
+  try {
+    args = parseArgs(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`notices: ${(error as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  const file = join(localDir, "endpoints.json");
+  if (!existsSync(file)) {
+    process.stderr.write(
+      "notices: the local stack is not running (no .local/endpoints.json): start it with `npm start`\n",
+    );
+    return 1;
+  }
+  const endpoints = JSON.parse(readFileSync(file, "utf8")) as Endpoints;
+  const config = runtimeConfig({ ...process.env, ...handlerEnvironment(endpoints) });
+  const credentials = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
+  const raw = new DynamoDBClient({ ...credentials, endpoint: endpoints.dynamodb });
+  // The SES emulator must answer fast; a hung call is retried, never waited on forever.
+  const ses = new SESv2Client({
+    ...credentials,
+    endpoint: endpoints.ses,
+    requestHandler: new NodeHttpHandler({ connectionTimeout: 1000, requestTimeout: 5000 }),
+  });
+  try {
+    const summary = await runNotices(
+      args.date,
+      noticeDeps(config, { dynamodb: createDocumentClient(raw), ses }),
+      {
+        dryRun: args.dryRun,
+        sendRatePerSecond: Number(process.env.SES_MAX_SEND_RATE ?? 50),
+      },
+    );
+    if (args.dryRun)
+      process.stdout.write(`dry run for ${args.date}: ${summary.dispatch.queued} would be sent\n`);
+    if (summary.settledUnsent > 0) {
+      process.stdout.write(
+        `${summary.settledUnsent} bills older than the catch-up window or than the account's activation ${args.dryRun ? "would be" : "were"} settled without a notice\n`,
+      );
+    }
+    if (summary.unsent > 0)
+      process.stdout.write(`${summary.unsent} notices could not be sent now; the next run retries them\n`);
+    process.stdout.write(
+      `sent ${summary.sent}, skipped-credit ${summary.skippedCredit}, skipped-inactive ${summary.skippedInactive}, already-sent ${summary.alreadySent}\n`,
+    );
+    return summary.unsent > 0 ? 1 : 0;
+  } finally {
+    raw.destroy();
+    ses.destroy();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    const name = error instanceof Error ? error.name : "";
+    if (name === "ECONNREFUSED" || /ECONNREFUSED/.test(String(error))) {
+      process.stderr.write("notices: the local stack does not answer: start it with `npm start`\n");
+    } else {
+      process.stderr.write(
+        `notices: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
+    }
+    process.exit(1);
+  },
+);
