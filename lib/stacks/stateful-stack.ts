@@ -1,6 +1,7 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from "aws-cdk-lib";
 import type * as cognito from "aws-cdk-lib/aws-cognito";
 import type * as dynamodb from "aws-cdk-lib/aws-dynamodb";
+import * as events from "aws-cdk-lib/aws-events";
 import * as s3 from "aws-cdk-lib/aws-s3";
 import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import * as ses from "aws-cdk-lib/aws-ses";
@@ -75,6 +76,13 @@ export class StatefulStack extends Stack {
       // Confirmation e-mails carry a sign-up token: never over a clear-text SMTP hop.
       tlsPolicy: ses.ConfigurationSetTlsPolicy.REQUIRE,
       suppressionReasons: ses.SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+    });
+    // Bounces and complaints go to EventBridge, where the notice pipeline flags the accounts.
+    this.emailConfigurationSet.addEventDestination("ToEventBridge", {
+      destination: ses.EventDestination.eventBus(
+        events.EventBus.fromEventBusName(this, "DefaultBus", "default"),
+      ),
+      events: [ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.COMPLAINT],
     });
 
     const customers = new CustomerUserPool(this, userPoolDefinition.id, {

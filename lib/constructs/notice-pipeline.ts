@@ -1,0 +1,185 @@
+import { type CfnElement, Duration, Stack, TimeZone, Validations } from "aws-cdk-lib";
+import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
+import * as events from "aws-cdk-lib/aws-events";
+import * as eventTargets from "aws-cdk-lib/aws-events-targets";
+import * as iam from "aws-cdk-lib/aws-iam";
+import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
+import * as scheduler from "aws-cdk-lib/aws-scheduler";
+import * as schedulerTargets from "aws-cdk-lib/aws-scheduler-targets";
+import * as sqs from "aws-cdk-lib/aws-sqs";
+import { Construct } from "constructs";
+import { noticeEnv, SENDING_LEASE_SECONDS, senderSettings } from "../../lambdas/definitions/notices";
+import { billsTable, noticesTable, profilesTable } from "../../lambdas/definitions/tables";
+import type { StageConfig } from "../config/stages";
+import { applyGrants, type StatefulResources } from "../stacks/function-grants";
+import { ApiFunction } from "./api-function";
+
+export interface NoticePipelineProps {
+  readonly stage: StageConfig;
+  readonly prefix: string;
+  readonly resources: StatefulResources;
+  /** The variables every function receives (lambdas/definitions/environment.ts). */
+  readonly environment: Readonly<Record<string, string>>;
+}
+
+/** The non-API functions of the pipeline, by handler module. */
+export const noticeFunctions = {
+  dispatcher: {
+    entry: "notice-dispatcher",
+    description: "Daily: queues the notices of the bills available today",
+  },
+  sender: {
+    entry: "notice-sender",
+    description: "Sends one 'your bill is available' e-mail per queued bill",
+  },
+  sesEvents: {
+    entry: "ses-events",
+    description: "Bounces and complaints: flags the address and the account",
+  },
+} as const;
+
+const SENDER_TIMEOUT_SECONDS = 30;
+
+/**
+ * The monthly "your bill is available" notices: a daily schedule (America/Toronto) invokes the
+ * dispatcher, which queues claimed bills on SQS; the sender consumes them at no more than the SES
+ * account's send rate (batch size and maximum concurrency derived from it); poison messages end in
+ * a dead-letter queue watched by an alarm; SES bounces and complaints come back through EventBridge.
+ */
+export class NoticePipeline extends Construct {
+  readonly queue: sqs.Queue;
+  readonly deadLetterQueue: sqs.Queue;
+  readonly dispatcher: ApiFunction;
+  readonly sender: ApiFunction;
+  readonly sesEvents: ApiFunction;
+  readonly deadLetterAlarm: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: NoticePipelineProps) {
+    super(scope, id);
+    const { stage, prefix, resources } = props;
+    const settings = senderSettings(stage.sesMaxSendRatePerSecond);
+
+    this.deadLetterQueue = new sqs.Queue(this, "DeadLetterQueue", {
+      queueName: `${prefix}-notices-dlq`,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.queue = new sqs.Queue(this, "Queue", {
+      queueName: `${prefix}-notices`,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // Longer than a sender's lease and six times its timeout (AWS's advice for Lambda consumers).
+      visibilityTimeout: Duration.seconds(Math.max(6 * SENDER_TIMEOUT_SECONDS, 2 * SENDING_LEASE_SECONDS)),
+      retentionPeriod: Duration.days(4),
+      // Throttled sends come back often before they go through; only real poison ends in the DLQ.
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: 10 },
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: "AwsSolutions-SQS3",
+      reason: "This is the dead-letter queue of the notice queue; it has no dead-letter queue of its own.",
+    });
+
+    const tableNames = {
+      bills: resources.tables.get(billsTable.id),
+      notices: resources.tables.get(noticesTable.id),
+      profiles: resources.tables.get(profilesTable.id),
+    };
+    if (!tableNames.bills || !tableNames.notices || !tableNames.profiles)
+      throw new Error("notice tables missing");
+
+    const fn = (key: keyof typeof noticeFunctions, timeout: Duration, extra: Record<string, string> = {}) =>
+      new ApiFunction(this, `${key[0]?.toUpperCase()}${key.slice(1)}`, {
+        stage,
+        functionName: `${prefix}-${noticeFunctions[key].entry}`,
+        entry: noticeFunctions[key].entry,
+        description: noticeFunctions[key].description,
+        environment: { ...props.environment, ...extra },
+        timeout,
+      });
+    const senderEnvironment = {
+      [noticeEnv.queueUrl]: this.queue.queueUrl,
+      [noticeEnv.sesMaxSendRate]: String(stage.sesMaxSendRatePerSecond),
+      [noticeEnv.senderConcurrency]: String(settings.maxConcurrency),
+    };
+
+    // The dispatcher pages through tens of thousands of bills on a busy day: the longest timeout.
+    this.dispatcher = fn("dispatcher", Duration.minutes(15), senderEnvironment);
+    applyGrants(
+      this.dispatcher.function,
+      {
+        tables: { [billsTable.id]: "readWrite", [profilesTable.id]: "read", [noticesTable.id]: "readWrite" },
+      },
+      resources,
+    );
+    this.queue.grantSendMessages(this.dispatcher.function);
+
+    this.sender = fn("sender", Duration.seconds(SENDER_TIMEOUT_SECONDS), senderEnvironment);
+    applyGrants(
+      this.sender.function,
+      {
+        tables: { [billsTable.id]: "readWrite", [profilesTable.id]: "read", [noticesTable.id]: "readWrite" },
+        sendEmail: true,
+      },
+      resources,
+    );
+    // Consume includes ChangeMessageVisibility, which the sender uses to back off when throttled.
+    this.sender.function.addEventSource(
+      new SqsEventSource(this.queue, {
+        batchSize: settings.batchSize,
+        maxConcurrency: settings.maxConcurrency,
+        reportBatchItemFailures: true,
+      }),
+    );
+
+    this.sesEvents = fn("sesEvents", Duration.seconds(30));
+    applyGrants(this.sesEvents.function, { tables: { [profilesTable.id]: "readWrite" } }, resources);
+    new events.Rule(this, "SesEventsRule", {
+      description: "Bounces and complaints of the stage's configuration set",
+      eventPattern: {
+        source: ["aws.ses"],
+        detailType: ["Email Bounced", "Email Complaint Received"],
+        detail: {
+          mail: { tags: { "ses:configuration-set": [resources.emailConfigurationSet.configurationSetName] } },
+        },
+      },
+      targets: [new eventTargets.LambdaFunction(this.sesEvents.function, { retryAttempts: 8 })],
+    });
+
+    // Our own role for the schedule, so that its one finding is acknowledged where it stands.
+    const scheduleRole = new iam.Role(this, "ScheduleRole", {
+      assumedBy: new iam.ServicePrincipal("scheduler.amazonaws.com"),
+      description: "Lets the daily schedule invoke the notice dispatcher, and nothing else",
+    });
+    const [hour = "6", minute = "0"] = stage.notices.scheduleTime.split(":").map((p) => String(Number(p)));
+    new scheduler.Schedule(this, "DailySchedule", {
+      description: `Daily notices at ${stage.notices.scheduleTime} ${stage.notices.timeZone}`,
+      schedule: scheduler.ScheduleExpression.cron({
+        hour,
+        minute,
+        timeZone: TimeZone.of(stage.notices.timeZone),
+      }),
+      target: new schedulerTargets.LambdaInvoke(this.dispatcher.function, {
+        input: scheduler.ScheduleTargetInput.fromObject({}),
+        retryAttempts: 3,
+        role: scheduleRole,
+      }),
+    });
+    Validations.of(scheduleRole).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(this.dispatcher.function.node.defaultChild as CfnElement)}.Arn>:*]`,
+      reason:
+        "CDK's grantInvoke allows the dispatcher function and its versions (ARN:*); the role can invoke that one function only.",
+    });
+
+    this.deadLetterAlarm = new cloudwatch.Alarm(this, "DeadLetterAlarm", {
+      alarmName: `${prefix}-notices-dead-letters`,
+      alarmDescription:
+        "Notices that failed every delivery are in the dead-letter queue: read them, fix, redrive.",
+      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+  }
+}
