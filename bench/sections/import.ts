@@ -1,5 +1,5 @@
 import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { BATCH_SIZE, putBatch } from "../../lambdas/adapters/batch-writer";
@@ -36,6 +36,32 @@ const checkedRows = [0, 1, 12_345, largeRows - 1];
 interface Pass {
   readonly wallMs: number;
   readonly rowsPerSecond: number;
+  /**
+   * CPU time of this process (user + system) during the pass. DynamoDB Local shares the same cores,
+   * so what the importer spends here is taken from the database.
+   */
+  readonly cpuMs: number;
+}
+
+/** One timed pass, bounded by `passTimeoutMs`. */
+async function timed<T>(
+  rows: number,
+  label: string,
+  work: () => Promise<T>,
+): Promise<{ result: T; pass: Pass }> {
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  const result = await withTimeout(work(), passTimeoutMs, label);
+  const wallMs = performance.now() - started;
+  const used = process.cpuUsage(cpu);
+  return {
+    result,
+    pass: {
+      wallMs: round(wallMs),
+      rowsPerSecond: perSecond(rows, wallMs),
+      cpuMs: round((used.user + used.system) / 1000, 0),
+    },
+  };
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
@@ -93,6 +119,7 @@ export const section: Section = {
     const smallFile = join(work, `accounts-${smallRows}.csv`);
     const warnings: string[] = [];
     const savedEnv = { ...process.env };
+    const loadBefore = loadavg().map((l) => round(l));
     let stack: Awaited<ReturnType<typeof startLocalStack>> | undefined;
     try {
       context.progress(`import: writing ${largeRows} and ${smallRows} account rows`);
@@ -132,24 +159,18 @@ export const section: Section = {
       let warmUp: Pass | undefined;
       try {
         const timeFloor = async (batch: readonly AccountItem[], label: string): Promise<Pass> => {
-          const started = performance.now();
-          const { unprocessed } = await withTimeout(floorPass(target, batch), passTimeoutMs, label);
-          const wallMs = performance.now() - started;
-          if (unprocessed > 0) warnings.push(`${label}: ${unprocessed} items left unprocessed`);
-          return { wallMs: round(wallMs), rowsPerSecond: perSecond(batch.length, wallMs) };
+          const { result, pass } = await timed(batch.length, label, () => floorPass(target, batch));
+          if (result.unprocessed > 0) warnings.push(`${label}: ${result.unprocessed} items left unprocessed`);
+          return pass;
         };
         const timeImporter = async (label: string): Promise<Pass> => {
-          const started = performance.now();
-          const summary = await withTimeout(
+          const { result, pass } = await timed(largeRows, label, () =>
             importBillingFile({ kind: "accounts", file: largeFile, target, concurrency, now }),
-            passTimeoutMs,
-            label,
           );
-          const wallMs = performance.now() - started;
-          if (summary.imported !== largeRows || summary.rejected !== 0 || summary.duplicates !== 0) {
-            warnings.push(`${label}: ${JSON.stringify(summary)}, expected ${largeRows} imported`);
+          if (result.imported !== largeRows || result.rejected !== 0 || result.duplicates !== 0) {
+            warnings.push(`${label}: ${JSON.stringify(result)}, expected ${largeRows} imported`);
           }
-          return { wallMs: round(wallMs), rowsPerSecond: perSecond(largeRows, wallMs) };
+          return pass;
         };
 
         // Warm-up (discarded): fills the table, so that every timed pass overwrites the same
@@ -221,6 +242,8 @@ export const section: Section = {
       const throughputRatio = ratio(importerRate.median, floorRate.median);
       const memoryRatio = ratio(large.maxRssKiB, small.maxRssKiB);
       const throughputMet = throughputRatio >= minThroughputRatio;
+      const loadAfter = loadavg().map((l) => round(l));
+      const cpuMedian = (passes: readonly Pass[]) => summarize(passes.map((p) => p.cpuMs)).median;
       const memoryMet = memoryRatio <= maxMemoryRatio;
 
       console.log(
@@ -268,6 +291,14 @@ export const section: Section = {
               verdict(memoryMet),
             ],
             ["RSS before import", mib(small.rssBeforeKiB), mib(large.rssBeforeKiB), "", "", ""],
+            [
+              "maxRSS − RSS before",
+              mib(small.maxRssKiB - small.rssBeforeKiB),
+              mib(large.maxRssKiB - large.rssBeforeKiB),
+              ratio(large.maxRssKiB - large.rssBeforeKiB, small.maxRssKiB - small.rssBeforeKiB).toFixed(2),
+              "",
+              "",
+            ],
           ],
         ),
       );
@@ -276,7 +307,10 @@ export const section: Section = {
           `${order.join(" → ")}. Same table, every pass overwrites the same ${largeRows.toLocaleString("en-US")} ` +
           `items. Floor = the same items, built beforehand (no parsing, no hashing), put by BatchWriteItem ` +
           `calls of ${BATCH_SIZE} with ${concurrency} in flight. Peak RSS: one fresh process per file ` +
-          `(node --import tsx), the importer with its default concurrency.`,
+          `(node --import tsx), the importer with its default concurrency.\n` +
+          `CPU of this process per pass (median): importer ${(cpuMedian(importer) / 1000).toFixed(1)} s, ` +
+          `floor ${(cpuMedian(floor) / 1000).toFixed(1)} s; DynamoDB Local runs on the same cores. ` +
+          `Load average (1, 5, 15 min) ${loadBefore.join(", ")} before, ${loadAfter.join(", ")} after.`,
       );
       if (warnings.length > 0) console.log(`\nWarnings:\n${warnings.map((w) => `  ${w}`).join("\n")}`);
 
@@ -285,6 +319,7 @@ export const section: Section = {
         concurrency,
         rounds,
         order,
+        loadAverage: { before: loadBefore, after: loadAfter },
         warmUp,
         importer: { passes: importer, rowsPerSecond: importerRate },
         floor: { passes: floor, rowsPerSecond: floorRate },

@@ -1,4 +1,5 @@
 import { createHash, createHmac, randomBytes } from "node:crypto";
+import { pepperKey } from "../verification-hash";
 
 /** A single-use secret handed to a browser: 256 random bits, URL-safe. */
 export function newToken(): string {
@@ -18,7 +19,9 @@ export function tokenHash(token: string): string {
  * so that a retried enrollment e-mails the same link instead of killing the one already sent.
  */
 export function confirmationToken(pepper: Uint8Array, enrollmentId: string): string {
-  return createHmac("sha256", pepper).update(`confirmation\u0000${enrollmentId}`).digest("base64url");
+  return createHmac("sha256", pepperKey(pepper))
+    .update(`confirmation\u0000${enrollmentId}`)
+    .digest("base64url");
 }
 
 /** Tokens as they come from a client: base64url, 43 characters for 256 bits (a little slack allowed). */
