@@ -8,6 +8,8 @@ export const noticeMessage = z.strictObject({
   billId: z.string().min(1).max(64),
   /** The dispatcher run that claimed it, for the logs. */
   runId: z.string().max(64),
+  /** The day the run applied the rules for (an operator may re-run a past day): the sender uses it too. */
+  runDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
 });
 export type NoticeMessage = z.infer<typeof noticeMessage>;
 

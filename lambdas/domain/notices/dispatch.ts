@@ -83,7 +83,7 @@ export async function dispatchNotices(
         }
         const claim = await deps.states.claim(bill, runId, deps.now());
         if (claim === "claimed") {
-          toQueue.push({ customerNumber: bill.customerNumber, billId: bill.billId, runId });
+          toQueue.push({ customerNumber: bill.customerNumber, billId: bill.billId, runId, runDate: today });
         } else {
           summary.alreadySent++;
           if (claim === "already-sent") await deps.bills.settle(bill.customerNumber, bill.billId);

@@ -1,5 +1,4 @@
 import { CATCH_UP_DAYS, type NoticeMessage } from "../../definitions/notices";
-import { dateInTimeZone } from "../dates";
 import {
   billKey,
   type NoticeMailer,
@@ -55,9 +54,8 @@ export async function sendNotice(message: NoticeMessage, deps: SendDeps): Promis
     bill = found[0];
     const profile = found[1];
     const now = deps.now();
-    const decision = bill
-      ? decide(bill, profile, dateInTimeZone(now), deps.catchUpDays ?? CATCH_UP_DAYS)
-      : "stale";
+    // The rules of the run's day: a re-run of a past day sends what that day's dispatch queued.
+    const decision = bill ? decide(bill, profile, message.runDate, deps.catchUpDays ?? CATCH_UP_DAYS) : "stale";
     if (!bill || decision !== "eligible" || !profile?.email) {
       await deps.states.markSkipped(customerNumber, billId, owner, decision, now);
       if (bill && settles(decision)) await deps.bills.settle(customerNumber, billId);
