@@ -1,12 +1,14 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
-import { Tracer } from "@aws-lambda-powertools/tracer";
 
 /**
- * One logger, one metrics and one tracer instance per function process. Service name, log level and
- * metrics namespace come from the Powertools environment variables that the function construct sets
- * (POWERTOOLS_SERVICE_NAME, POWERTOOLS_LOG_LEVEL, POWERTOOLS_METRICS_NAMESPACE). The tracer is off
- * outside Lambda.
+ * One logger and one metrics instance per function process. Service name, log level and metrics
+ * namespace come from the Powertools environment variables that the function construct sets
+ * (POWERTOOLS_SERVICE_NAME, POWERTOOLS_LOG_LEVEL, POWERTOOLS_METRICS_NAMESPACE).
+ *
+ * No Powertools Tracer: Lambda's active tracing (set by the function construct) records every
+ * invocation, and the Tracer's X-Ray SDK cost ~100 KiB of bundle and a process-wide async hook that
+ * made every request 0.35-0.45 ms slower (BENCHMARKS.md, enrollment) for subsegments we did not use.
  */
 const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? "enrollment";
 
@@ -16,8 +18,6 @@ export const metrics = new Metrics({
   namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? "OnlineServicesEnrollment",
   serviceName,
 });
-
-export const tracer = new Tracer({ serviceName });
 
 /** "9900001" → "99****1": enough for support to correlate, not enough to enumerate. */
 export function maskCustomerNumber(customerNumber: string): string {

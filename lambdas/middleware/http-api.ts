@@ -1,11 +1,10 @@
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
-import { captureLambdaHandler } from "@aws-lambda-powertools/tracer/middleware";
 import middy from "@middy/core";
 import httpHeaderNormalizer from "@middy/http-header-normalizer";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import type * as z from "zod";
-import { logger, metrics, tracer } from "../adapters/observability";
+import { logger, metrics } from "../adapters/observability";
 import { env } from "../definitions/environment";
 import { errors } from "../definitions/error-codes";
 import { DEFAULT_SUPPORT_PHONE, DEFAULT_WEB_ORIGIN, MAX_BODY_BYTES } from "../definitions/limits";
@@ -180,7 +179,6 @@ export function httpApi<S extends z.ZodType | undefined = undefined>(
 ) {
   const config = options.config ?? httpConfigFromEnv();
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>()
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
     .use(httpHeaderNormalizer())
