@@ -6,6 +6,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-l
 import { handlerEntry } from "../lambdas/definitions/bundling";
 import { LOCAL_ADAPTER_MAX_READ_BYTES, MAX_BODY_BYTES } from "../lambdas/definitions/limits";
 import { type ApiFunctionName, apiFunctions, matchRoute } from "../lambdas/definitions/routes";
+import { createLocalAuthorizer, isLocalDocumentPath, localDocument } from "./signed-in";
 
 type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
@@ -164,6 +165,8 @@ const tooLargeResult: APIGatewayProxyResult = {
  * names (or the fallback handler: 404, 405, preflight), exactly as API Gateway does in the cloud.
  */
 export function createApiServer(): Server {
+  // The signed-in routes' authorizer, with its decision cache: one per server, like one per API.
+  const authorizer = createLocalAuthorizer();
   return createServer(async (req, res) => {
     const requestId = randomUUID();
     try {
@@ -173,10 +176,24 @@ export function createApiServer(): Server {
         send(res, tooLargeResult);
         return;
       }
+      // Local only (no such route in AWS): the stand-in for presigned S3 links to documents.
+      if (isLocalDocumentPath(url.pathname)) {
+        send(res, await localDocument(req.method ?? "GET", url));
+        return;
+      }
       const match = matchRoute(req.method ?? "GET", url.pathname);
       const name: ApiFunctionName = match ? match.route.function : "fallback";
       const resource = match ? match.route.path : "/{proxy+}";
       const event = toProxyEvent(req, url, body, resource, match ? match.pathParameters : null, requestId);
+      if (match?.route.auth) {
+        // As API Gateway: the authorizer first; its context reaches the handler, its refusal the client.
+        const authorization = await authorizer.authorize(event);
+        if (!authorization.allowed) {
+          send(res, authorization.result);
+          return;
+        }
+        event.requestContext.authorizer = authorization.authorizer;
+      }
       const handler = await loadHandler(name);
       send(res, await handler(event, lambdaContext(name, requestId)));
     } catch (error) {

@@ -3,12 +3,13 @@ import type { Server } from "node:net";
 import { join } from "node:path";
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { env } from "../lambdas/definitions/environment";
+import { env, localEnv } from "../lambdas/definitions/environment";
 import { DEFAULT_SUPPORT_PHONE, DEFAULT_WEB_ORIGIN } from "../lambdas/definitions/limits";
 import { tableName, tables } from "../lambdas/definitions/tables";
 import { userPoolDefinition, userPoolEnv } from "../lambdas/definitions/user-pool";
 import { ensureEnrolledDemo } from "./demo/enrolled-demo";
 import { loadDemoData } from "./demo/load-demo";
+import { ensureLocalDocuments } from "./documents";
 import { startCognito } from "./emulators/cognito";
 import { checkJava, startDynamoDb } from "./emulators/dynamodb";
 import { type ManagedProcess, portIsFree, StartupError } from "./emulators/process";
@@ -72,6 +73,9 @@ export function handlerEnvironment(
     [env.sesFrom]: "Cablevision <no-reply@example.com>",
     [userPoolEnv.userPoolId]: endpoints.cognito.userPoolId,
     [userPoolEnv.webClientId]: endpoints.cognito.clientId,
+    // The emulator's issuer: the authorizer verifies its tokens against its JWKS.
+    [localEnv.tokenIssuer]: `${endpoints.cognito.endpoint}/${endpoints.cognito.userPoolId}`,
+    ...(endpoints.api ? { [localEnv.apiUrl]: endpoints.api } : {}),
   };
   for (const table of tables) environment[table.envVar] = tableName(LOCAL_PREFIX, table);
   return environment;
@@ -153,7 +157,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       cognito: { endpoint: cognitoEndpoint, ...pool },
     };
     const pepperFile = ensureLocalPepper(options.dir);
-    const environment = { ...handlerEnvironment(endpoints), PEPPER_FILE: pepperFile };
+    const documents = ensureLocalDocuments(options.dir);
+    const environment = {
+      ...handlerEnvironment(endpoints),
+      PEPPER_FILE: pepperFile,
+      [localEnv.documentsDir]: documents.dir,
+      [localEnv.documentsKeyFile]: documents.keyFile,
+    };
     if (options.demo) {
       progress("loading the demo customers");
       const pepper = readLocalPepper(options.dir);

@@ -4,12 +4,18 @@ import { DEFAULT_SUPPORT_PHONE } from "./limits";
 import { type ApiFunctionName, type HttpMethod, type RouteDefinition, routes } from "./routes";
 import {
   accountVerification,
+  billResponse,
+  billSummary,
+  billsResponse,
   billVerification,
   confirmationRequest,
   confirmationResponse,
+  contractResponse,
   enrollmentRequest,
   enrollmentResponse,
   errorResponse,
+  meResponse,
+  meUpdateRequest,
   verificationRequest,
   verificationResponse,
 } from "./schemas";
@@ -31,6 +37,7 @@ const requestSchemas = {
   AccountVerification: accountVerification,
   EnrollmentRequest: enrollmentRequest,
   ConfirmationRequest: confirmationRequest,
+  MeUpdateRequest: meUpdateRequest,
 } as const satisfies Record<string, z.ZodType>;
 
 const healthResponse = z.object({ status: z.literal("ok") });
@@ -45,6 +52,11 @@ const responseSchemas = {
   VerificationResponse: verificationResponse,
   EnrollmentResponse: enrollmentResponse,
   ConfirmationResponse: confirmationResponse,
+  MeResponse: meResponse,
+  BillSummary: billSummary,
+  BillsResponse: billsResponse,
+  BillResponse: billResponse,
+  ContractResponse: contractResponse,
   OpenApiDocument: openApiDocumentSchema,
   Error: errorResponse,
 } as const satisfies Record<string, z.ZodType>;
@@ -168,6 +180,90 @@ export const operationDocs: Readonly<Partial<Record<ApiFunctionName, OperationDo
     // SERVICE_UNAVAILABLE: marking the e-mail verified calls Cognito, whose throttling is a 503.
     errors: ["INVALID_TOKEN", "SERVICE_UNAVAILABLE"],
   },
+  me: {
+    perRoute: {
+      "GET /v1/me": {
+        operationId: "getMe",
+        summary: { fr: "Mon profil", en: "My profile" },
+        success: {
+          status: 200,
+          schema: "MeResponse",
+          description: { fr: "Le profil du client connecté", en: "The signed-in customer's profile" },
+        },
+        errors: [],
+      },
+      "PATCH /v1/me": {
+        operationId: "updateMe",
+        summary: {
+          fr: "Choisir la facture papier ou électronique, et la langue",
+          en: "Choose paper or electronic bills, and the language",
+        },
+        description: {
+          fr:
+            "Seuls `billing` et `language` peuvent changer ; tout autre champ est refusé (400). Passer à la " +
+            "facture papier arrête les avis par courriel ; revenir à la facture électronique les reprend pour " +
+            "les factures disponibles à partir de ce moment. Répéter la requête est sans effet.",
+          en:
+            "Only `billing` and `language` may change; any other field is refused (400). Switching to paper " +
+            "bills stops the e-mail notices; switching back to electronic bills resumes them for the bills " +
+            "available from then on. Repeating the request is harmless.",
+        },
+        request: "MeUpdateRequest",
+        success: {
+          status: 200,
+          schema: "MeResponse",
+          description: { fr: "Le profil mis à jour", en: "The updated profile" },
+        },
+        errors: [],
+      },
+    },
+  },
+  meBills: {
+    perRoute: {
+      "GET /v1/me/bills": {
+        operationId: "listBills",
+        summary: { fr: "Mes factures", en: "My bills" },
+        success: {
+          status: 200,
+          schema: "BillsResponse",
+          description: { fr: "Les factures, la plus récente d'abord", en: "The bills, newest first" },
+        },
+        errors: [],
+      },
+      "GET /v1/me/bills/{billId}": {
+        operationId: "getBill",
+        summary: { fr: "Une facture, pour l'afficher ou l'imprimer", en: "One bill, to view or print it" },
+        description: {
+          fr:
+            "Avec `documentUrl`, un lien vers le PDF valide 5 minutes, quand le système de facturation a " +
+            "fourni le document. La facture d'un autre client donne 404.",
+          en:
+            "With `documentUrl`, a link to the PDF valid 5 minutes, where the billing system supplied the " +
+            "document. Another customer's bill gives 404.",
+        },
+        success: {
+          status: 200,
+          schema: "BillResponse",
+          description: { fr: "La facture", en: "The bill" },
+        },
+        errors: ["NOT_FOUND"],
+      },
+    },
+  },
+  meContract: {
+    operationId: "getContract",
+    summary: { fr: "Mon contrat", en: "My contract" },
+    description: {
+      fr: "Avec `documentUrl`, un lien vers le PDF valide 5 minutes, quand il y en a un.",
+      en: "With `documentUrl`, a link to the PDF valid 5 minutes, when there is one.",
+    },
+    success: {
+      status: 200,
+      schema: "ContractResponse",
+      description: { fr: "Le contrat", en: "The contract" },
+    },
+    errors: ["NOT_FOUND"],
+  },
 };
 
 /** What parseBody (lambdas/middleware/http-api.ts) answers for any route with a body. */
@@ -178,8 +274,11 @@ const bodyErrors: readonly ErrorCode[] = [
   "UNSUPPORTED_MEDIA_TYPE",
 ];
 
-/** What API Gateway's Cognito authorizer answers for a route with `auth: true`. */
-const authErrors: readonly ErrorCode[] = ["UNAUTHORIZED"];
+/**
+ * What the Lambda authorizer answers for a route with `auth: true`: 401 for a missing or invalid
+ * token, 403 for a valid token of an account without an ACTIVE profile.
+ */
+const authErrors: readonly ErrorCode[] = ["UNAUTHORIZED", "FORBIDDEN"];
 
 /** Errors whose response carries Retry-After (seconds): the lockout, the lock wait, a throttled dependency. */
 const retryAfterCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
@@ -425,12 +524,14 @@ export function buildOpenApiDocument(routeTable: readonly RouteDefinition[] = ro
       version: "1",
       description: [
         "Inscription aux services en ligne : vérifier la propriété d'un compte, créer le profil " +
-          "d'authentification, confirmer l'adresse courriel. JSON en entrée et en sortie. Toute erreur a " +
+          "d'authentification, confirmer l'adresse courriel ; une fois connecté, lire ses factures et son " +
+          "contrat et choisir la facture papier ou électronique. JSON en entrée et en sortie. Toute erreur a " +
           "la même forme (`Error`) ; son message est en français, sauf si `Accept-Language` préfère " +
           "l'anglais. Chaque réponse porte `Cache-Control: no-store` et `X-Content-Type-Options: nosniff`. " +
           "Une route inconnue donne 404, une mauvaise méthode 405.",
         "Online services enrollment: verify ownership of an account, create the authentication profile, " +
-          "confirm the e-mail address. JSON in and out. Every error has the same shape (`Error`); its " +
+          "confirm the e-mail address; once signed in, read one's bills and contract and choose paper or " +
+          "electronic bills. JSON in and out. Every error has the same shape (`Error`); its " +
           "message is in French unless `Accept-Language` prefers English. Every response carries " +
           "`Cache-Control: no-store` and `X-Content-Type-Options: nosniff`. An unknown route gives 404, a " +
           "wrong method 405.",

@@ -17,6 +17,9 @@ export const apiFunctions = {
   verifications: { entry: "verifications", description: "POST /v1/enrollment/verifications" },
   enrollments: { entry: "enrollments", description: "POST /v1/enrollments" },
   confirmation: { entry: "confirmation", description: "POST /v1/enrollments/confirmation" },
+  me: { entry: "me", description: "GET and PATCH /v1/me: the signed-in customer's profile" },
+  meBills: { entry: "me-bills", description: "GET /v1/me/bills and /v1/me/bills/{billId}" },
+  meContract: { entry: "me-contract", description: "GET /v1/me/contract" },
 } as const;
 
 export type ApiFunctionName = keyof typeof apiFunctions;
@@ -26,7 +29,7 @@ export interface RouteDefinition {
   /** API Gateway resource path; `{name}` marks a path parameter. */
   readonly path: string;
   readonly function: ApiFunctionName;
-  /** Whether the route needs a signed-in customer (Cognito token checked by the authorizer). */
+  /** Whether the route needs a signed-in customer (Cognito token checked by the Lambda authorizer). */
   readonly auth: boolean;
   /** Enrollment routes get tighter throttling and the WAF rate rule. */
   readonly throttled?: "enrollment";
@@ -50,6 +53,11 @@ export const routes: readonly RouteDefinition[] = [
     auth: false,
     throttled: "enrollment",
   },
+  { method: "GET", path: "/v1/me", function: "me", auth: true },
+  { method: "PATCH", path: "/v1/me", function: "me", auth: true },
+  { method: "GET", path: "/v1/me/bills", function: "meBills", auth: true },
+  { method: "GET", path: "/v1/me/bills/{billId}", function: "meBills", auth: true },
+  { method: "GET", path: "/v1/me/contract", function: "meContract", auth: true },
 ];
 
 /** Headers a browser may send on a cross-origin request (the contract's CORS rule). */

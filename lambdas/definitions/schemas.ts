@@ -96,6 +96,62 @@ export const confirmationResponse = z.object({
   billing: z.literal("electronic"),
 });
 
+const billing = z.enum(["electronic", "paper"]).meta({
+  description: "Factures électroniques ou papier / Electronic or paper bills",
+});
+
+/** GET and PATCH /v1/me: the signed-in customer's profile. */
+export const meResponse = z.object({
+  customerNumber: z.string().meta({ example: "1234567" }),
+  email: z.string(),
+  language,
+  billing,
+  status: z.literal("ACTIVE"),
+});
+
+/** PATCH /v1/me: only these two fields; any other is refused (UNKNOWN_FIELD). */
+export const meUpdateRequest = z.strictObject({
+  billing: billing.optional(),
+  language: language.optional(),
+});
+
+const amount = z
+  .string()
+  .regex(/^-?\d+\.\d{2}$/)
+  .meta({ description: "Montant, deux décimales / Amount, two decimals", example: "84.37" });
+const date = z.iso.date().meta({ example: "2026-11-20" });
+
+export const billSummary = z.object({
+  billId: z.string().meta({ example: "B-2026-11-1234567" }),
+  billingDate: date,
+  dueDate: date,
+  amountDue: amount,
+  balance: amount.meta({
+    description: "Solde du compte, négatif s'il est créditeur / Account balance, negative when in credit",
+  }),
+  availableOn: date.meta({
+    description: "Date à laquelle la facture est annoncée / Date the bill is announced",
+  }),
+});
+
+const documentUrl = z.url().meta({
+  description:
+    "Lien de courte durée (5 minutes) vers le PDF, pour l'afficher ou l'imprimer / Short-lived link " +
+    "(5 minutes) to the PDF, to view or print it",
+});
+
+export const billsResponse = z.object({ bills: z.array(billSummary) });
+
+export const billResponse = billSummary.extend({ documentUrl: documentUrl.optional() });
+
+export const contractResponse = z.object({
+  contractId: z.string().meta({ example: "C-1234567" }),
+  startDate: date,
+  endDate: date.nullable(),
+  services: z.array(z.object({ name: z.string(), monthlyPrice: amount })),
+  documentUrl: documentUrl.optional(),
+});
+
 export const errorResponse = z.object({
   error: z.object({
     code: z.string(),

@@ -9,13 +9,18 @@ export interface AddRoutesProps {
   readonly integrations: Readonly<Record<ApiFunctionName, apigw.Integration>>;
   /** Unknown paths (404), wrong methods (405) and CORS preflights (OPTIONS). */
   readonly fallback: apigw.Integration;
-  /** Called once, and only if a route needs a signed-in customer. */
+  /** Called once, and only if a route needs a signed-in customer (the Lambda TOKEN authorizer). */
   readonly authorizer: () => apigw.IAuthorizer;
 }
 
 const FALLBACK_REASON =
   "Catch-all for unknown paths, wrong methods and CORS preflights (which browsers send without " +
   "credentials): the fallback function answers 404, 405 or 204 from the route table and reads no data.";
+
+const SIGNED_IN_REASON =
+  "The signed-in routes are behind a Lambda TOKEN authorizer that verifies the user pool's Cognito JWTs " +
+  "(aws-jwt-verify: signature, expiry, issuer, web client, token use) and maps them to the customer " +
+  "number; a Cognito user pools authorizer cannot accept both id and access tokens nor do that mapping.";
 
 function acknowledgePublic(method: apigw.Method, reason: string): void {
   Validations.of(method).acknowledge(
@@ -45,9 +50,11 @@ export function addRoutes(props: AddRoutesProps): apigw.Method[] {
         route.method,
         props.integrations[route.function],
         route.auth && authorizer
-          ? { authorizer, authorizationType: apigw.AuthorizationType.COGNITO }
+          ? { authorizer, authorizationType: authorizer.authorizationType ?? apigw.AuthorizationType.CUSTOM }
           : { authorizationType: apigw.AuthorizationType.NONE },
       );
+      if (route.auth)
+        Validations.of(method).acknowledge({ id: "AwsSolutions-COG4", reason: SIGNED_IN_REASON });
       if (!route.auth) {
         acknowledgePublic(
           method,

@@ -1,7 +1,13 @@
-import { CfnOutput, RemovalPolicy, Stack, type StackProps, Validations } from "aws-cdk-lib";
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from "aws-cdk-lib";
 import * as apigw from "aws-cdk-lib/aws-apigateway";
 import * as logs from "aws-cdk-lib/aws-logs";
 import type { Construct } from "constructs";
+import {
+  AUTHORIZER_CACHE_TTL_SECONDS,
+  AUTHORIZER_HEADER,
+  AUTHORIZER_HEADER_PATTERN,
+  authorizerFunction,
+} from "../../lambdas/definitions/authorizer";
 import {
   type ApiFunctionName,
   apiFunctions,
@@ -17,7 +23,8 @@ import { functionEnvironment } from "../config/function-environment";
 import { resourcePrefix, type StageConfig } from "../config/stages";
 import { ApiFunction } from "../constructs/api-function";
 import { ApiWebAcl } from "../constructs/api-web-acl";
-import { applyGrants, type FunctionGrants, functionGrants } from "./function-grants";
+import { NoticePipeline } from "../constructs/notice-pipeline";
+import { applyGrants, authorizerGrants, type FunctionGrants, functionGrants } from "./function-grants";
 import type { StatefulStack } from "./stateful-stack";
 
 export interface StatelessStackProps extends StackProps {
@@ -69,7 +76,10 @@ function accessLogFormat(): apigw.AccessLogFormat {
 export class StatelessStack extends Stack {
   readonly api: apigw.RestApi;
   readonly functions: Readonly<Record<ApiFunctionName, ApiFunction>>;
+  /** The Lambda authorizer of the signed-in routes (lambdas/definitions/authorizer.ts). */
+  readonly authorizerFunction: ApiFunction;
   readonly webAcl: ApiWebAcl;
+  readonly notices: NoticePipeline;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -88,6 +98,14 @@ export class StatelessStack extends Stack {
       [userPoolEnv.userPoolId]: stateful.userPool.userPoolId,
       [userPoolEnv.webClientId]: stateful.webClient.userPoolClientId,
     };
+    const resources = {
+      tables: stateful.tables,
+      pepperSecret: stateful.pepperSecret,
+      documentsBucket: stateful.documentsBucket,
+      userPool: stateful.userPool,
+      emailConfigurationSet: stateful.emailConfigurationSet,
+      sesFromAddress: stage.sesFromAddress,
+    };
     const names = Object.keys(apiFunctions) as ApiFunctionName[];
     this.functions = Object.fromEntries(
       names.map((name) => {
@@ -99,17 +117,21 @@ export class StatelessStack extends Stack {
           description: definition.description,
           environment,
         });
-        applyGrants(fn.function, grants[name], {
-          tables: stateful.tables,
-          pepperSecret: stateful.pepperSecret,
-          documentsBucket: stateful.documentsBucket,
-          userPool: stateful.userPool,
-          emailConfigurationSet: stateful.emailConfigurationSet,
-          sesFromAddress: stage.sesFromAddress,
-        });
+        applyGrants(fn.function, grants[name], resources);
         return [name, fn];
       }),
     ) as Record<ApiFunctionName, ApiFunction>;
+
+    this.authorizerFunction = new ApiFunction(this, "AuthorizerFunction", {
+      stage,
+      functionName: `${prefix}-${authorizerFunction.entry}`,
+      entry: authorizerFunction.entry,
+      description: authorizerFunction.description,
+      environment,
+    });
+    applyGrants(this.authorizerFunction.function, authorizerGrants, resources);
+
+    this.notices = new NoticePipeline(this, "Notices", { stage, prefix, resources, environment });
 
     this.api = this.createApi(stage, routes, removalPolicy);
     addGatewayResponses(this.api, stage.webOrigin);
@@ -130,10 +152,15 @@ export class StatelessStack extends Stack {
       routes,
       integrations,
       fallback: integrations.fallback,
+      // A TOKEN authorizer: its decision is cached per Authorization header, and its 401 and 403 are
+      // the UNAUTHORIZED and ACCESS_DENIED gateway responses (the contract's error shape).
       authorizer: () =>
-        new apigw.CognitoUserPoolsAuthorizer(this, "CustomerAuthorizer", {
-          cognitoUserPools: [stateful.userPool],
-          identitySource: apigw.IdentitySource.header("Authorization"),
+        new apigw.TokenAuthorizer(this, "CustomerAuthorizer", {
+          authorizerName: `${prefix}-customer`,
+          handler: this.authorizerFunction.function,
+          identitySource: apigw.IdentitySource.header(AUTHORIZER_HEADER),
+          validationRegex: AUTHORIZER_HEADER_PATTERN,
+          resultsCacheTtl: Duration.seconds(AUTHORIZER_CACHE_TTL_SECONDS),
         }),
     });
 

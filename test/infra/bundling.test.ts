@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { bundling } from "../../lambdas/definitions/bundling";
 import { apiFunctions } from "../../lambdas/definitions/routes";
 import { buildApp } from "../../lib/app";
+import { noticeFunctions } from "../../lib/constructs/notice-pipeline";
 import { testApp } from "./infra-app";
 
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
@@ -22,7 +23,8 @@ describe("function bundling (dev)", () => {
       .filter((name) => name.startsWith("asset."))
       .map((name) => join(outdir, name, "index.mjs"))
       .filter((file) => existsSync(file));
-    expect(bundles).toHaveLength(Object.keys(apiFunctions).length);
+    // Every API function, the authorizer of the signed-in routes, and the notice pipeline's functions.
+    expect(bundles).toHaveLength(Object.keys(apiFunctions).length + 1 + Object.keys(noticeFunctions).length);
     for (const file of bundles) {
       expect(readFileSync(file, "utf8").startsWith(bundling.banner)).toBe(true);
       expect(existsSync(`${file}.map`)).toBe(true);

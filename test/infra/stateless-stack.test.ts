@@ -1,16 +1,23 @@
 import { Match, Template } from "aws-cdk-lib/assertions";
 import type { CfnFunction } from "aws-cdk-lib/aws-lambda";
 import { afterAll, describe, expect, it } from "vitest";
+import {
+  AUTHORIZER_CACHE_TTL_SECONDS,
+  AUTHORIZER_HEADER_PATTERN,
+} from "../../lambdas/definitions/authorizer";
 import { bundling } from "../../lambdas/definitions/bundling";
+import { DOCUMENTS_BUCKET_ENV } from "../../lambdas/definitions/documents";
 import { env } from "../../lambdas/definitions/environment";
 import { errors } from "../../lambdas/definitions/error-codes";
 import { apiFunctions, type RouteDefinition, routes } from "../../lambdas/definitions/routes";
-import { accountsTable, billsTable } from "../../lambdas/definitions/tables";
+import { accountsTable, billsTable, contractsTable, profilesTable } from "../../lambdas/definitions/tables";
 import { userPoolEnv } from "../../lambdas/definitions/user-pool";
 import { ENROLLMENT_PATH_PREFIX } from "../../lib/api/enrollment-paths";
 import { gatewayErrors } from "../../lib/api/gateway-responses";
+import { resourcePaths } from "../../lib/api/route-tree";
 import { buildApp } from "../../lib/app";
 import { getStage, stageNames } from "../../lib/config/stages";
+import { noticeFunctions } from "../../lib/constructs/notice-pipeline";
 import { functionGrants } from "../../lib/stacks/function-grants";
 import { StatefulStack } from "../../lib/stacks/stateful-stack";
 import { StatelessStack } from "../../lib/stacks/stateless-stack";
@@ -59,9 +66,12 @@ describe.each(stageNames)("stateless stack, stage %s", (stageName) => {
   const methods = methodsByRoute(template);
   afterAll(dispose);
 
-  it("has one function per apiFunctions entry, on the defined runtime and architecture", () => {
+  it("has one function per apiFunctions entry and the authorizer, on the defined runtime and architecture", () => {
     const functions = template.findResources("AWS::Lambda::Function");
-    expect(Object.keys(functions)).toHaveLength(Object.keys(apiFunctions).length);
+    // The API functions, the authorizer of the signed-in routes, and the notice pipeline's functions.
+    expect(Object.keys(functions)).toHaveLength(
+      Object.keys(apiFunctions).length + 1 + Object.keys(noticeFunctions).length,
+    );
     for (const fn of Object.values(functions)) {
       expect(fn.Properties.Runtime).toBe("nodejs24.x");
       expect(fn.Properties.Runtime).toBe(bundling.runtime);
@@ -90,8 +100,9 @@ describe.each(stageNames)("stateless stack, stage %s", (stageName) => {
   });
 
   /** The actions the policies attached to one function's role allow. */
-  function actionsOf(name: keyof typeof stateless.functions): string[] {
-    const fnId = stateless.getLogicalId(stateless.functions[name].function.node.defaultChild as CfnFunction);
+  function actionsOf(name: keyof typeof stateless.functions | "authorizer"): string[] {
+    const fn = name === "authorizer" ? stateless.authorizerFunction : stateless.functions[name];
+    const fnId = stateless.getLogicalId(fn.function.node.defaultChild as CfnFunction);
     const roleId = (template.toJSON().Resources[fnId].Properties.Role as { "Fn::GetAtt": [string, string] })[
       "Fn::GetAtt"
     ][0];
@@ -121,19 +132,86 @@ describe.each(stageNames)("stateless stack, stage %s", (stageName) => {
     expect(actionsOf("verifications")).not.toContain("cognito-idp:AdminGetUser");
   });
 
+  /** The variables of one function. */
+  function variablesOf(name: keyof typeof stateless.functions | "authorizer"): Json {
+    const fn = name === "authorizer" ? stateless.authorizerFunction : stateless.functions[name];
+    const fnId = stateless.getLogicalId(fn.function.node.defaultChild as CfnFunction);
+    return template.toJSON().Resources[fnId].Properties.Environment.Variables as Json;
+  }
+
+  it("grants the signed-in routes and their authorizer only what each one needs", () => {
+    const dynamoWrites = [
+      "dynamodb:PutItem",
+      "dynamodb:UpdateItem",
+      "dynamodb:DeleteItem",
+      "dynamodb:BatchWriteItem",
+    ];
+    const authorizer = actionsOf("authorizer");
+    expect(authorizer).toContain("cognito-idp:AdminGetUser");
+    expect(authorizer).toContain("dynamodb:GetItem");
+    for (const action of dynamoWrites) expect(authorizer).not.toContain(action);
+    expect(authorizer.filter((a) => a.startsWith("cognito-idp:"))).toEqual(["cognito-idp:AdminGetUser"]);
+    expect(authorizer.some((a) => a.startsWith("s3:") || a.startsWith("ses:"))).toBe(false);
+    expect(variablesOf("authorizer")).toHaveProperty(profilesTable.envVar);
+    expect(variablesOf("authorizer")).not.toHaveProperty(billsTable.envVar);
+
+    expect(actionsOf("me")).toContain("dynamodb:UpdateItem");
+    expect(actionsOf("me").some((a) => a.startsWith("s3:") || a.startsWith("cognito-idp:"))).toBe(false);
+    for (const name of ["meBills", "meContract"] as const) {
+      const actions = actionsOf(name);
+      expect(actions.filter((a) => a.startsWith("s3:"))).toEqual(["s3:GetObject"]);
+      for (const action of dynamoWrites) expect(actions, name).not.toContain(action);
+      expect(variablesOf(name)).toHaveProperty(DOCUMENTS_BUCKET_ENV);
+    }
+    expect(variablesOf("meBills")).toHaveProperty(billsTable.envVar);
+    expect(variablesOf("meBills")).not.toHaveProperty(contractsTable.envVar);
+    expect(variablesOf("meContract")).toHaveProperty(contractsTable.envVar);
+    expect(variablesOf("meContract")).not.toHaveProperty(billsTable.envVar);
+    expect(variablesOf("me")).not.toHaveProperty(DOCUMENTS_BUCKET_ENV);
+  });
+
+  it("puts the signed-in routes behind the Lambda TOKEN authorizer, its decision cached per header", () => {
+    template.resourceCountIs("AWS::ApiGateway::Authorizer", 1);
+    const authorizerFnId = stateless.getLogicalId(
+      stateless.authorizerFunction.function.node.defaultChild as CfnFunction,
+    );
+    template.hasResourceProperties("AWS::ApiGateway::Authorizer", {
+      Type: "TOKEN",
+      IdentitySource: "method.request.header.Authorization",
+      IdentityValidationExpression: AUTHORIZER_HEADER_PATTERN,
+      AuthorizerResultTtlInSeconds: AUTHORIZER_CACHE_TTL_SECONDS,
+    });
+    expect(JSON.stringify(template.findResources("AWS::ApiGateway::Authorizer"))).toContain(authorizerFnId);
+    // Only API Gateway may invoke the authorizer.
+    template.hasResourceProperties("AWS::Lambda::Permission", {
+      Action: "lambda:InvokeFunction",
+      FunctionName: { "Fn::GetAtt": [authorizerFnId, "Arn"] },
+      Principal: "apigateway.amazonaws.com",
+    });
+  });
+
   it("serves every route of the route table with its function", () => {
     for (const route of routes) {
       const method = methods.get(`${route.method} ${route.path}`);
       expect(method, `${route.method} ${route.path}`).toBeDefined();
-      expect(method?.AuthorizationType).toBe(route.auth ? "COGNITO_USER_POOLS" : "NONE");
+      expect(method?.AuthorizationType).toBe(route.auth ? "CUSTOM" : "NONE");
+      if (route.auth) expect(method?.AuthorizerId).toBeDefined();
       expect(method?.Integration).toMatchObject({ Type: "AWS_PROXY", IntegrationHttpMethod: "POST" });
     }
   });
 
   it("sends everything else to the fallback function, preflights included, without CORS methods", () => {
+    const withVariableChild = new Set(
+      resourcePaths(routes)
+        .filter((n) => n.hasVariableChild)
+        .map((n) => n.path),
+    );
     for (const path of routePaths(routes)) {
       expect(methods.has(`ANY ${path}`), `ANY ${path}`).toBe(true);
-      expect(methods.has(`ANY ${path === "/" ? "" : path}/{proxy+}`), `ANY ${path}/{proxy+}`).toBe(true);
+      // A resource with a {param} child has no {proxy+} one: the {param} catches the deeper paths.
+      expect(methods.has(`ANY ${path === "/" ? "" : path}/{proxy+}`), `ANY ${path}/{proxy+}`).toBe(
+        !withVariableChild.has(path),
+      );
     }
     expect([...methods.keys()].filter((key) => key.startsWith("OPTIONS "))).toEqual([]);
     const fallback = stateless.getLogicalId(
@@ -227,8 +305,8 @@ describe("stateless stack with future routes and grants", () => {
   const stateful = new StatefulStack(app, "Test-Stateful", { stage, env: { region: stage.region } });
   const futureRoutes: RouteDefinition[] = [
     ...routes,
-    { method: "GET", path: "/v1/me/bills", function: "health", auth: true },
-    { method: "GET", path: "/v1/me/bills/{billId}", function: "health", auth: true },
+    { method: "GET", path: "/v1/me/future", function: "health", auth: true },
+    { method: "GET", path: "/v1/me/future/{itemId}", function: "health", auth: true },
   ];
   const stateless = new StatelessStack(app, "Test-Stateless", {
     stage,
@@ -257,17 +335,16 @@ describe("stateless stack with future routes and grants", () => {
     });
   });
 
-  it("checks signed-in routes with the Cognito authorizer", () => {
+  it("checks new signed-in routes with the one Lambda authorizer; their fallback needs no sign-in", () => {
     template.resourceCountIs("AWS::ApiGateway::Authorizer", 1);
-    template.hasResourceProperties("AWS::ApiGateway::Authorizer", {
-      Type: "COGNITO_USER_POOLS",
-      IdentitySource: "method.request.header.Authorization",
-    });
-    expect(methods.get("GET /v1/me/bills/{billId}")?.AuthorizationType).toBe("COGNITO_USER_POOLS");
-    expect(methods.get("ANY /v1/me/bills/{billId}")?.AuthorizationType).toBe("NONE");
+    template.hasResourceProperties("AWS::ApiGateway::Authorizer", { Type: "TOKEN" });
+    expect(methods.get("GET /v1/me/future/{itemId}")?.AuthorizationType).toBe("CUSTOM");
+    expect(methods.get("ANY /v1/me/future/{itemId}")?.AuthorizationType).toBe("NONE");
   });
 
   it("gives a resource with a {param} child no {proxy+} sibling, and the {param} its own", () => {
+    expect(methods.has("ANY /v1/me/future/{proxy+}")).toBe(false);
+    expect(methods.has("ANY /v1/me/future/{itemId}/{proxy+}")).toBe(true);
     expect(methods.has("ANY /v1/me/bills/{proxy+}")).toBe(false);
     expect(methods.has("ANY /v1/me/bills/{billId}/{proxy+}")).toBe(true);
   });

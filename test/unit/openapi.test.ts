@@ -61,7 +61,15 @@ describe("OpenAPI document", () => {
       Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`),
     );
     expect(documented.sort()).toEqual(routes.map((r) => `${r.method} ${r.path}`).sort());
-    for (const route of routes) expect(operation(route.method, route.path).operationId).toBe(route.function);
+    for (const route of routes) {
+      // A function serving several routes names each operation itself.
+      const entry = operationDocs[route.function];
+      const doc =
+        entry && "perRoute" in entry
+          ? entry.perRoute[`${route.method} ${route.path}` as keyof typeof entry.perRoute]
+          : entry;
+      expect(operation(route.method, route.path).operationId).toBe(doc?.operationId ?? route.function);
+    }
   });
 
   it("lists only error codes of error-codes.ts, each under its own status", () => {
@@ -115,6 +123,12 @@ describe("OpenAPI document", () => {
       "503",
     ]);
 
+    expect(statuses("GET", "/v1/me")).toEqual(["200", "401", "403"]);
+    expect(statuses("PATCH", "/v1/me")).toEqual(["200", "400", "401", "403", "413", "415"]);
+    expect(statuses("GET", "/v1/me/bills")).toEqual(["200", "401", "403"]);
+    expect(statuses("GET", "/v1/me/bills/{billId}")).toEqual(["200", "401", "403", "404"]);
+    expect(statuses("GET", "/v1/me/contract")).toEqual(["200", "401", "403", "404"]);
+
     const verifications = operation("POST", "/v1/enrollment/verifications").responses;
     expect(verifications["429"]?.headers?.["Retry-After"]).toEqual({
       $ref: "#/components/headers/RetryAfter",
@@ -131,21 +145,25 @@ describe("OpenAPI document", () => {
     for (const route of routes) {
       const op = operation(route.method, route.path);
       expect(op.parameters).toContainEqual({ $ref: "#/components/parameters/AcceptLanguage" });
-      expect(op.security).toBeUndefined();
+      expect(op.security).toEqual(route.auth ? [{ cognito: [] }] : undefined);
     }
+    expect(operation("PATCH", "/v1/me").requestBody).toEqual({
+      required: true,
+      content: { "application/json": { schema: { $ref: "#/components/schemas/MeUpdateRequest" } } },
+    });
     expect(operation("POST", "/v1/enrollments").requestBody).toEqual({
       required: true,
       content: { "application/json": { schema: { $ref: "#/components/schemas/EnrollmentRequest" } } },
     });
     expect(operation("GET", "/v1/health").requestBody).toBeUndefined();
 
-    // A signed-in route (none yet): the bearer scheme and the authorizer's 401.
+    // A signed-in route: the bearer scheme and the authorizer's 401 and 403.
     const withAuth = buildOpenApiDocument([
       { method: "GET", path: "/v1/me/bills/{billId}", function: "health", auth: true },
     ]);
     const op = withAuth.paths["/v1/me/bills/{billId}"]?.get;
     expect(op?.security).toEqual([{ cognito: [] }]);
-    expect(Object.keys(op?.responses ?? {})).toEqual(["200", "401"]);
+    expect(Object.keys(op?.responses ?? {})).toEqual(["200", "401", "403"]);
     expect(op?.parameters[0]).toEqual({
       name: "billId",
       in: "path",

@@ -1,0 +1,96 @@
+import type { Billing, ProfileStatus } from "../enrollment/ports";
+import type { Language } from "../language";
+
+/**
+ * What the signed-in customer's use cases need from the outside world. Adapters (DynamoDB, Cognito,
+ * S3 or the local folder) implement these; unit tests pass in-memory fakes.
+ */
+
+/** The part of a profile a signed-in customer reads and changes. */
+export interface CustomerProfile {
+  readonly customerNumber: string;
+  readonly status?: ProfileStatus;
+  readonly email?: string;
+  readonly language?: Language;
+  readonly billing?: Billing;
+  readonly activatedAt?: string;
+  readonly electronicSince?: string;
+}
+
+export interface ProfileChanges {
+  readonly billing?: Billing;
+  readonly language?: Language;
+}
+
+export interface CustomerProfiles {
+  get(customerNumber: string): Promise<CustomerProfile | undefined>;
+  /**
+   * Applies the changes to an ACTIVE profile with conditional writes, and returns it as it is after
+   * them; undefined when there is no ACTIVE profile. Billing that goes from paper to electronic gets
+   * `electronicSince = now` (notices resume for bills available from then on); asking for the billing
+   * the profile already has changes nothing, so a repeated request is harmless.
+   */
+  update(customerNumber: string, changes: ProfileChanges, now: Date): Promise<CustomerProfile | undefined>;
+}
+
+/** A bill as stored (money in cents). */
+export interface StoredBill {
+  readonly billId: string;
+  readonly billingDate: string;
+  readonly dueDate: string;
+  readonly amountDueCents: number;
+  readonly balanceCents: number;
+  readonly availableOn: string;
+  readonly documentKey?: string;
+}
+
+export interface StoredContract {
+  readonly contractId: string;
+  readonly startDate: string;
+  readonly endDate: string | null;
+  readonly services: readonly { readonly name: string; readonly monthlyPriceCents: number }[];
+  readonly documentKey?: string;
+}
+
+/** The customer's billing data, always read under the customer's own number. */
+export interface CustomerBilling {
+  /** Newest billing date first. */
+  listBills(customerNumber: string): Promise<readonly StoredBill[]>;
+  /** Undefined when the customer has no such bill (another customer's bill id included). */
+  getBill(customerNumber: string, billId: string): Promise<StoredBill | undefined>;
+  getContract(customerNumber: string): Promise<StoredContract | undefined>;
+}
+
+/** Short-lived links to the PDFs (presigned in AWS, signed by the local adapter locally). */
+export interface DocumentLinks {
+  urlFor(documentKey: string): Promise<string>;
+}
+
+/** The claims of a verified token that the authorizer needs. */
+export interface VerifiedToken {
+  readonly tokenUse: "id" | "access";
+  /** The user's immutable id. */
+  readonly sub: string;
+  /** The user name (access tokens): what the directory is asked about. */
+  readonly username?: string;
+  /** `custom:customerNumber` (id tokens only). */
+  readonly customerNumber?: string;
+  /** The e-mail (id tokens only). */
+  readonly email?: string;
+}
+
+export interface TokenVerifier {
+  /** The token's claims when its signature, expiry, issuer, client and use check out; null otherwise. */
+  verify(token: string): Promise<VerifiedToken | null>;
+}
+
+export interface UserIdentity {
+  readonly customerNumber?: string;
+  readonly email?: string;
+}
+
+/** The user pool, for the identity of an access token's user (it carries neither claim). */
+export interface UserDirectory {
+  /** Null when there is no such user. */
+  lookup(username: string): Promise<UserIdentity | null>;
+}

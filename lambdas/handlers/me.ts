@@ -1,0 +1,43 @@
+import { MetricUnit } from "@aws-lambda-powertools/metrics";
+import { customerProfiles } from "../adapters/customer-profiles";
+import { documentClient } from "../adapters/dynamodb";
+import { logger, maskCustomerNumber, metrics } from "../adapters/observability";
+import { runtimeConfig } from "../adapters/runtime-config";
+import { meUpdateRequest } from "../definitions/schemas";
+import { ApiError } from "../domain/api-error";
+import { getMe, updateMe } from "../domain/customer/me";
+import { httpApi, parseBody } from "../middleware/http-api";
+import { signedInCustomer } from "../middleware/signed-in";
+
+const config = runtimeConfig();
+const deps = {
+  profiles: customerProfiles(documentClient(), config.tables.profiles),
+  now: () => new Date(),
+};
+
+/**
+ * GET /v1/me: the signed-in customer's profile. PATCH /v1/me: billing (paper or electronic) and
+ * language, nothing else (any other field is a 400). A profile that is no longer ACTIVE is a 403,
+ * as the authorizer would have answered.
+ */
+export const handler = httpApi({}, async ({ event }) => {
+  const customerNumber = signedInCustomer(event);
+  if (event.httpMethod !== "PATCH") {
+    const me = await getMe(customerNumber, deps);
+    if (me === null) throw new ApiError("FORBIDDEN");
+    metrics.addMetric("ProfileViewed", MetricUnit.Count, 1);
+    return { statusCode: 200, body: me };
+  }
+  const changes = parseBody(event, meUpdateRequest);
+  const me = await updateMe(customerNumber, changes, deps);
+  if (me === null) throw new ApiError("FORBIDDEN");
+  // The audit trail of preference changes (the notices depend on billing).
+  logger.info("profile preferences", {
+    audit: "preferences",
+    customer: maskCustomerNumber(customerNumber),
+    ...changes,
+    requestId: event.requestContext?.requestId,
+  });
+  metrics.addMetric("ProfileUpdated", MetricUnit.Count, 1);
+  return { statusCode: 200, body: me };
+});

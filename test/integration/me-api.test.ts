@@ -1,0 +1,555 @@
+import { readFileSync } from "node:fs";
+import {
+  CognitoIdentityProviderClient,
+  InitiateAuthCommand,
+  UpdateUserAttributesCommand,
+} from "@aws-sdk/client-cognito-identity-provider";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { localDocumentLinks, readLocalDocumentsKey } from "../../lambdas/adapters/document-links";
+import { createDocumentClient } from "../../lambdas/adapters/dynamodb";
+import { decodePepper } from "../../lambdas/adapters/pepper";
+import { localEnv } from "../../lambdas/definitions/environment";
+import { profilesTable, tableName } from "../../lambdas/definitions/tables";
+import { CUSTOMER_NUMBER_CLAIM } from "../../lambdas/definitions/user-pool";
+import { importBillingFile } from "../../local/import/import-file";
+import { localTargetAt } from "../../local/import/target";
+import { LOCAL_CREDENTIALS, LOCAL_PREFIX, LOCAL_REGION } from "../../local/settings";
+import { apiWorld } from "../support/api-client";
+import {
+  claimsOf,
+  cognitoLocalKey,
+  signJwt,
+  unsignedJwt,
+  withBadSignature,
+  withClaims,
+} from "../support/jwt";
+import { startLocalApi } from "../support/local-api";
+import { tempFiles } from "../support/temp-files";
+
+/**
+ * The signed-in customer's routes on the emulators, with real tokens of cognito-local: two customers
+ * enrolled through the API (verify, enroll, confirm), signed in with USER_PASSWORD_AUTH.
+ */
+
+const { endpoints, environment } = inject("localStack");
+let api: { url: string; close(): Promise<void> };
+const world = apiWorld(() => api.url);
+const files = tempFiles("me-api");
+const cognito = new CognitoIdentityProviderClient({
+  region: LOCAL_REGION,
+  credentials: LOCAL_CREDENTIALS,
+  endpoint: endpoints.cognito.endpoint,
+});
+const rawDynamo = new DynamoDBClient({
+  region: LOCAL_REGION,
+  credentials: LOCAL_CREDENTIALS,
+  endpoint: endpoints.dynamodb,
+});
+const ddb = createDocumentClient(rawDynamo);
+const pepper = decodePepper(readFileSync(environment.PEPPER_FILE as string, "utf8").trim());
+const PASSWORD = "un mot de passe sûr";
+
+interface Tokens {
+  readonly id: string;
+  readonly access: string;
+}
+
+interface Customer {
+  readonly customerNumber: string;
+  readonly email: string;
+  tokens: Tokens;
+}
+
+async function signIn(email: string): Promise<Tokens> {
+  const out = await cognito.send(
+    new InitiateAuthCommand({
+      AuthFlow: "USER_PASSWORD_AUTH",
+      ClientId: endpoints.cognito.clientId,
+      AuthParameters: { USERNAME: email, PASSWORD },
+    }),
+  );
+  const id = out.AuthenticationResult?.IdToken;
+  const access = out.AuthenticationResult?.AccessToken;
+  if (!id || !access) throw new Error(`no tokens for ${email}`);
+  return { id, access };
+}
+
+/** Seeds the account, verifies it, enrolls, and (unless told otherwise) confirms; then signs in. */
+async function enrolledCustomer(customerNumber: string, confirm = true): Promise<Customer> {
+  const email = `client.${customerNumber}@example.com`;
+  await world.seedAccount(customerNumber);
+  const verified = await world.verifyBill(customerNumber);
+  expect(verified.status).toBe(200);
+  const enrolled = await world.enroll(verified.json.verificationToken as string, email, PASSWORD);
+  expect(enrolled.status).toBe(201);
+  if (confirm) {
+    const [link] = await world.confirmationTokensSentTo(email);
+    expect((await world.confirm(link as string)).status).toBe(200);
+  }
+  return { customerNumber, email, tokens: await signIn(email) };
+}
+
+async function importRows(kind: "bills" | "contracts", header: string, rows: string[]): Promise<void> {
+  const target = localTargetAt(endpoints.dynamodb, pepper);
+  try {
+    const summary = await importBillingFile({
+      kind,
+      file: files.write(`${header}\n${rows.join("\n")}\n`),
+      target,
+    });
+    expect(summary.rejected).toBe(0);
+  } finally {
+    target.close();
+  }
+}
+
+async function call(
+  method: string,
+  path: string,
+  options: { token?: string; authorization?: string; body?: unknown; headers?: Record<string, string> } = {},
+) {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.authorization !== undefined) headers.Authorization = options.authorization;
+  else if (options.token !== undefined) headers.Authorization = `Bearer ${options.token}`;
+  if (options.body !== undefined) headers["Content-Type"] ??= "application/json";
+  const res = await fetch(`${api.url}${path}`, {
+    method,
+    headers,
+    ...(options.body !== undefined
+      ? { body: typeof options.body === "string" ? options.body : JSON.stringify(options.body) }
+      : {}),
+  });
+  const text = await res.text();
+  return {
+    status: res.status,
+    headers: res.headers,
+    json: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+  };
+}
+
+async function storedProfile(customerNumber: string) {
+  const out = await ddb.send(
+    new GetCommand({
+      TableName: tableName(LOCAL_PREFIX, profilesTable),
+      Key: { customerNumber },
+      ConsistentRead: true,
+    }),
+  );
+  return out.Item as Record<string, unknown>;
+}
+
+const errorCode = (res: { json: Record<string, unknown> }) => (res.json.error as { code?: string })?.code;
+
+/** Customer numbers of this file: 96xxxxx. */
+const alice = "9600010";
+const bob = "9600020";
+const pending = "9600030";
+const noContract = "9600040";
+let a: Customer;
+let b: Customer;
+let c: Customer;
+
+beforeAll(async () => {
+  api = await startLocalApi();
+  // Document links point at this test's API (the global setup's stack serves none).
+  process.env[localEnv.apiUrl] = api.url;
+  [a, b, c] = await Promise.all([
+    enrolledCustomer(alice),
+    enrolledCustomer(bob),
+    enrolledCustomer(noContract),
+  ]);
+  await importRows("bills", "billId,customerNumber,billingDate,dueDate,amountDue,balance,documentKey", [
+    `B-2026-09-${alice},${alice},2026-09-20,2026-10-11,80.00,0.00,`,
+    `B-2026-11-${alice},${alice},2026-11-20,2026-12-11,84.37,84.37,sample.pdf`,
+    `B-2026-10-${alice},${alice},2026-10-20,2026-11-10,84.37,-12.50,`,
+    `B-2026-11-${bob},${bob},2026-11-18,2026-12-09,73.15,73.15,sample.pdf`,
+  ]);
+  await importRows("contracts", "contractId,customerNumber,startDate,endDate,services,documentKey", [
+    `C-${alice},${alice},2024-03-01,,Internet 120:55.00|Télé de base:32.50,sample.pdf`,
+    `C-${bob},${bob},2023-09-15,2026-09-14,Internet 60:45,`,
+  ]);
+}, 120_000);
+
+afterAll(async () => {
+  await api.close();
+  world.close();
+  files.cleanup();
+  cognito.destroy();
+  rawDynamo.destroy();
+});
+
+describe("cognito-local tokens", () => {
+  it("carry what the authorizer relies on: the customer number in the id token, client_id in the access token", () => {
+    const id = claimsOf(a.tokens.id);
+    const access = claimsOf(a.tokens.access);
+    expect(id).toMatchObject({
+      token_use: "id",
+      aud: endpoints.cognito.clientId,
+      iss: `${endpoints.cognito.endpoint}/${endpoints.cognito.userPoolId}`,
+      email: a.email,
+      [CUSTOMER_NUMBER_CLAIM]: alice,
+    });
+    expect(access).toMatchObject({ token_use: "access", client_id: endpoints.cognito.clientId });
+    expect(access).not.toHaveProperty(CUSTOMER_NUMBER_CLAIM);
+    expect(access).not.toHaveProperty("aud");
+  });
+});
+
+describe("GET /v1/me", () => {
+  it("200 with the owner's id token and with their access token", async () => {
+    for (const token of [a.tokens.id, a.tokens.access]) {
+      const res = await call("GET", "/v1/me", { token });
+      expect(res.status).toBe(200);
+      expect(res.json).toEqual({
+        customerNumber: alice,
+        email: a.email,
+        language: "fr",
+        billing: "electronic",
+        status: "ACTIVE",
+      });
+      expect(res.headers.get("cache-control")).toBe("no-store");
+      expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    }
+  });
+
+  it("another customer's token gives that customer's profile, never the first one's", async () => {
+    const res = await call("GET", "/v1/me", { token: b.tokens.access });
+    expect(res.status).toBe(200);
+    expect(res.json.customerNumber).toBe(bob);
+    expect(res.json.email).toBe(b.email);
+  });
+
+  it("403 FORBIDDEN for a valid token of an account whose enrollment is not confirmed", async () => {
+    const unconfirmed = await enrolledCustomer(pending, false);
+    for (const token of [unconfirmed.tokens.id, unconfirmed.tokens.access]) {
+      const res = await call("GET", "/v1/me", { token });
+      expect(res.status).toBe(403);
+      expect(errorCode(res)).toBe("FORBIDDEN");
+    }
+  });
+});
+
+describe("the authorizer refuses every bad token with the contract's 401", () => {
+  const routes: [string, string][] = [
+    ["GET", "/v1/me"],
+    ["PATCH", "/v1/me"],
+    ["GET", "/v1/me/bills"],
+    ["GET", `/v1/me/bills/B-2026-11-${alice}`],
+    ["GET", "/v1/me/contract"],
+  ];
+  const now = () => Math.floor(Date.now() / 1000);
+
+  /** What the emulator would issue for Alice, signed with its own key, with these changes. */
+  function emulatorToken(changes: Record<string, unknown>): string {
+    return signJwt({ ...claimsOf(a.tokens.id), ...changes }, cognitoLocalKey());
+  }
+
+  it("a crafted token with the emulator's key and valid claims passes (so the 401s below are for their flaw)", async () => {
+    const res = await call("GET", "/v1/me", { token: emulatorToken({ iat: now(), exp: now() + 600 }) });
+    expect(res.status).toBe(200);
+    expect(res.json.customerNumber).toBe(alice);
+  });
+
+  const bad: [string, () => string | undefined][] = [
+    ["no Authorization header", () => undefined],
+    ["an empty bearer", () => "Bearer "],
+    ["another scheme", () => `Basic ${Buffer.from("a:b").toString("base64")}`],
+    ["not a JWT", () => "Bearer not-a-jwt"],
+    ["an expired id token", () => `Bearer ${emulatorToken({ iat: now() - 7200, exp: now() - 3600 })}`],
+    ["a forged signature", () => `Bearer ${withBadSignature(a.tokens.id)}`],
+    [
+      "claims changed under the original signature",
+      () => `Bearer ${withClaims(a.tokens.id, { [CUSTOMER_NUMBER_CLAIM]: bob })}`,
+    ],
+    [
+      "alg: none",
+      () =>
+        `Bearer ${unsignedJwt({ ...claimsOf(a.tokens.id), [CUSTOMER_NUMBER_CLAIM]: bob, exp: now() + 600 })}`,
+    ],
+    [
+      "another client's id token",
+      () => `Bearer ${emulatorToken({ aud: "another-client", exp: now() + 600 })}`,
+    ],
+    [
+      "another issuer",
+      () => `Bearer ${emulatorToken({ iss: "http://localhost:1/other_pool", exp: now() + 600 })}`,
+    ],
+    [
+      "a refresh-like token (no token_use)",
+      () => `Bearer ${emulatorToken({ token_use: undefined, exp: now() + 600 })}`,
+    ],
+  ];
+
+  for (const [label, authorization] of bad) {
+    it(`401 UNAUTHORIZED for ${label}, on every signed-in route`, async () => {
+      for (const [method, path] of routes) {
+        const value = authorization();
+        const res = await call(method, path, {
+          ...(value !== undefined ? { authorization: value } : {}),
+          ...(method === "PATCH" ? { body: { billing: "paper" } } : {}),
+          headers: { Origin: "http://localhost:5173" },
+        });
+        expect(res.status, `${label}: ${method} ${path}`).toBe(401);
+        expect(res.json).toEqual({ error: { code: "UNAUTHORIZED", message: expect.any(String) } });
+        expect(res.headers.get("cache-control")).toBe("no-store");
+        expect(res.headers.get("access-control-allow-origin")).toBe("http://localhost:5173");
+      }
+    });
+  }
+
+  it("the refused PATCHes changed nothing", async () => {
+    expect((await storedProfile(alice)).billing).toBe("electronic");
+  });
+});
+
+describe("GET /v1/me/bills", () => {
+  it("the owner's bills, newest first, amounts as strings with two decimals", async () => {
+    const res = await call("GET", "/v1/me/bills", { token: a.tokens.id });
+    expect(res.status).toBe(200);
+    expect(res.json).toEqual({
+      bills: [
+        {
+          billId: `B-2026-11-${alice}`,
+          billingDate: "2026-11-20",
+          dueDate: "2026-12-11",
+          amountDue: "84.37",
+          balance: "84.37",
+          availableOn: "2026-11-23",
+        },
+        {
+          billId: `B-2026-10-${alice}`,
+          billingDate: "2026-10-20",
+          dueDate: "2026-11-10",
+          amountDue: "84.37",
+          balance: "-12.50",
+          availableOn: "2026-10-23",
+        },
+        {
+          billId: `B-2026-09-${alice}`,
+          billingDate: "2026-09-20",
+          dueDate: "2026-10-11",
+          amountDue: "80.00",
+          balance: "0.00",
+          availableOn: "2026-09-23",
+        },
+      ],
+    });
+  });
+
+  it("another customer's token lists only that customer's bills", async () => {
+    const res = await call("GET", "/v1/me/bills", { token: b.tokens.access });
+    expect(res.status).toBe(200);
+    expect((res.json.bills as { billId: string }[]).map((bill) => bill.billId)).toEqual([`B-2026-11-${bob}`]);
+  });
+
+  it("an empty list for a customer without bills", async () => {
+    const res = await call("GET", "/v1/me/bills", { token: c.tokens.id });
+    expect(res).toMatchObject({ status: 200, json: { bills: [] } });
+  });
+});
+
+describe("GET /v1/me/bills/{billId}", () => {
+  it("the owner's bill with a documentUrl valid 5 minutes, and without one where there is no document", async () => {
+    const before = Math.floor(Date.now() / 1000);
+    const res = await call("GET", `/v1/me/bills/B-2026-11-${alice}`, { token: a.tokens.access });
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({
+      billId: `B-2026-11-${alice}`,
+      amountDue: "84.37",
+      documentUrl: expect.stringMatching(
+        /^http:\/\/127\.0\.0\.1:\d+\/local\/documents\/sample\.pdf\?expires=\d+&signature=/,
+      ),
+    });
+    const expires = Number(new URL(res.json.documentUrl as string).searchParams.get("expires"));
+    expect(expires - before).toBeGreaterThanOrEqual(299);
+    expect(expires - before).toBeLessThanOrEqual(302);
+
+    const plain = await call("GET", `/v1/me/bills/B-2026-10-${alice}`, { token: a.tokens.access });
+    expect(plain.status).toBe(200);
+    expect(plain.json).not.toHaveProperty("documentUrl");
+    expect(plain.json.balance).toBe("-12.50");
+  });
+
+  it("404 for another customer's bill, an unknown id or a malformed one", async () => {
+    for (const [token, billId] of [
+      [b.tokens.id, `B-2026-11-${alice}`],
+      [a.tokens.id, `B-2026-11-${bob}`],
+      [a.tokens.id, "B-1999-01-0000000"],
+      [a.tokens.id, "..%2F..%2Fetc"],
+      [a.tokens.id, "x".repeat(300)],
+    ] as const) {
+      const res = await call("GET", `/v1/me/bills/${billId}`, { token });
+      expect(res.status, billId).toBe(404);
+      expect(errorCode(res)).toBe("NOT_FOUND");
+    }
+  });
+});
+
+describe("documentUrl locally", () => {
+  async function link(): Promise<string> {
+    const res = await call("GET", `/v1/me/bills/B-2026-11-${alice}`, { token: a.tokens.id });
+    return res.json.documentUrl as string;
+  }
+
+  it("serves the PDF within its 5 minutes", async () => {
+    const res = await fetch(await link());
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("application/pdf");
+    const body = Buffer.from(await res.arrayBuffer());
+    expect(body.subarray(0, 5).toString()).toBe("%PDF-");
+  });
+
+  it("403 in the contract's shape for a tampered signature, another key, or an expired link", async () => {
+    const url = new URL(await link());
+    const tampered = new URL(url);
+    const signature = url.searchParams.get("signature") as string;
+    tampered.searchParams.set("signature", `${signature.slice(0, -1)}${signature.endsWith("A") ? "B" : "A"}`);
+    const otherKey = new URL(url);
+    otherKey.pathname = "/local/documents/other.pdf";
+    const later = new URL(url);
+    later.searchParams.set("expires", String(Number(url.searchParams.get("expires")) + 3600));
+    // Signed with the right key, but 10 minutes ago: expired 5 minutes ago.
+    const expired = await localDocumentLinks({
+      baseUrl: api.url,
+      secret: readLocalDocumentsKey(environment[localEnv.documentsKeyFile] as string),
+      now: () => new Date(Date.now() - 10 * 60 * 1000),
+    }).urlFor("sample.pdf");
+    for (const target of [tampered.href, otherKey.href, later.href, expired]) {
+      const res = await fetch(target);
+      expect(res.status, target).toBe(403);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe("FORBIDDEN");
+    }
+    const unsigned = await fetch(`${api.url}/local/documents/sample.pdf`);
+    expect(unsigned.status).toBe(403);
+  });
+});
+
+describe("GET /v1/me/contract", () => {
+  it("the owner's contract, prices as strings, with a documentUrl", async () => {
+    const res = await call("GET", "/v1/me/contract", { token: a.tokens.id });
+    expect(res.status).toBe(200);
+    expect(res.json).toEqual({
+      contractId: `C-${alice}`,
+      startDate: "2024-03-01",
+      endDate: null,
+      services: [
+        { name: "Internet 120", monthlyPrice: "55.00" },
+        { name: "Télé de base", monthlyPrice: "32.50" },
+      ],
+      documentUrl: expect.stringContaining("/local/documents/sample.pdf?expires="),
+    });
+  });
+
+  it("another customer's token gives that customer's contract", async () => {
+    const res = await call("GET", "/v1/me/contract", { token: b.tokens.id });
+    expect(res.status).toBe(200);
+    expect(res.json).toEqual({
+      contractId: `C-${bob}`,
+      startDate: "2023-09-15",
+      endDate: "2026-09-14",
+      services: [{ name: "Internet 60", monthlyPrice: "45.00" }],
+    });
+  });
+
+  it("404 when the customer has no contract", async () => {
+    const res = await call("GET", "/v1/me/contract", { token: c.tokens.access });
+    expect(res.status).toBe(404);
+    expect(errorCode(res)).toBe("NOT_FOUND");
+  });
+});
+
+describe("PATCH /v1/me", () => {
+  it("400 for any field but billing and language, and for a value outside their choices", async () => {
+    const unknown = await call("PATCH", "/v1/me", {
+      token: b.tokens.id,
+      body: { billing: "paper", email: "someone@example.com", customerNumber: alice },
+    });
+    expect(unknown.status).toBe(400);
+    expect(unknown.json.error).toMatchObject({
+      code: "VALIDATION_FAILED",
+      fields: expect.arrayContaining([
+        { field: "email", code: "UNKNOWN_FIELD" },
+        { field: "customerNumber", code: "UNKNOWN_FIELD" },
+      ]),
+    });
+    const wrong = await call("PATCH", "/v1/me", {
+      token: b.tokens.id,
+      body: { billing: "fax", language: "de" },
+    });
+    expect(wrong.status).toBe(400);
+    expect((wrong.json.error as { fields: unknown[] }).fields).toEqual(
+      expect.arrayContaining([
+        { field: "billing", code: "INVALID_FORMAT" },
+        { field: "language", code: "INVALID_FORMAT" },
+      ]),
+    );
+    expect((await call("PATCH", "/v1/me", { token: b.tokens.id, body: "{", headers: {} })).status).toBe(400);
+    const noJson = await call("PATCH", "/v1/me", {
+      token: b.tokens.id,
+      body: "billing=paper",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    });
+    expect(noJson.status).toBe(415);
+    expect((await storedProfile(bob)).billing).toBe("electronic");
+  });
+
+  it("paper stops, electronic resumes from now: electronicSince moves only on the switch back", async () => {
+    const activated = await storedProfile(bob);
+    expect(activated.electronicSince).toBe(activated.activatedAt);
+
+    const paper = await call("PATCH", "/v1/me", { token: b.tokens.access, body: { billing: "paper" } });
+    expect(paper.status).toBe(200);
+    expect(paper.json).toMatchObject({ customerNumber: bob, billing: "paper", status: "ACTIVE" });
+    const afterPaper = await storedProfile(bob);
+    expect(afterPaper.billing).toBe("paper");
+    expect(afterPaper.electronicSince).toBe(activated.electronicSince);
+    expect(
+      (await call("PATCH", "/v1/me", { token: b.tokens.access, body: { billing: "paper" } })).status,
+    ).toBe(200);
+
+    const before = new Date().toISOString();
+    const electronic = await call("PATCH", "/v1/me", { token: b.tokens.id, body: { billing: "electronic" } });
+    expect(electronic.status).toBe(200);
+    expect(electronic.json.billing).toBe("electronic");
+    const afterElectronic = await storedProfile(bob);
+    expect(afterElectronic.billing).toBe("electronic");
+    expect((afterElectronic.electronicSince as string) >= before).toBe(true);
+    expect(afterElectronic.activatedAt).toBe(activated.activatedAt);
+
+    // The same request again changes nothing.
+    expect(
+      (await call("PATCH", "/v1/me", { token: b.tokens.id, body: { billing: "electronic" } })).status,
+    ).toBe(200);
+    expect((await storedProfile(bob)).electronicSince).toBe(afterElectronic.electronicSince);
+  });
+
+  it("changes the language, and an empty body changes nothing", async () => {
+    const en = await call("PATCH", "/v1/me", { token: b.tokens.id, body: { language: "en" } });
+    expect(en).toMatchObject({ status: 200, json: { language: "en", billing: "electronic" } });
+    expect((await call("GET", "/v1/me", { token: b.tokens.id })).json.language).toBe("en");
+    const empty = await call("PATCH", "/v1/me", { token: b.tokens.id, body: {} });
+    expect(empty).toMatchObject({ status: 200, json: { language: "en" } });
+    expect(
+      (await call("PATCH", "/v1/me", { token: b.tokens.id, body: { language: "fr" } })).json.language,
+    ).toBe("fr");
+  });
+});
+
+describe("custom:customerNumber", () => {
+  it("cannot be changed by the customer through Cognito, and their tokens keep their own number", async () => {
+    await expect(
+      cognito.send(
+        new UpdateUserAttributesCommand({
+          AccessToken: a.tokens.access,
+          UserAttributes: [{ Name: CUSTOMER_NUMBER_CLAIM, Value: bob }],
+        }),
+      ),
+    ).rejects.toMatchObject({ name: "InvalidParameterException" });
+    const fresh = await signIn(a.email);
+    expect(claimsOf(fresh.id)[CUSTOMER_NUMBER_CLAIM]).toBe(alice);
+    const res = await call("GET", "/v1/me/bills", { token: fresh.id });
+    expect((res.json.bills as { billId: string }[]).every((bill) => bill.billId.endsWith(alice))).toBe(true);
+  });
+});

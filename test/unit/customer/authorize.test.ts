@@ -1,0 +1,122 @@
+import { describe, expect, it } from "vitest";
+import { authorize, bearerToken } from "../../../lambdas/domain/customer/authorize";
+import type { CustomerProfile, UserIdentity, VerifiedToken } from "../../../lambdas/domain/customer/ports";
+
+const tokens: Record<string, VerifiedToken> = {
+  "id-alice": { tokenUse: "id", sub: "sub-a", customerNumber: "9600010", email: "alice@example.com" },
+  "access-alice": { tokenUse: "access", sub: "sub-a", username: "user-a" },
+  "id-no-number": { tokenUse: "id", sub: "sub-x", email: "x@example.com" },
+  "access-ghost": { tokenUse: "access", sub: "sub-g", username: "ghost" },
+  "id-pending": { tokenUse: "id", sub: "sub-p", customerNumber: "9600030", email: "p@example.com" },
+  "id-replaced": { tokenUse: "id", sub: "sub-r", customerNumber: "9600010", email: "old@example.com" },
+  "id-alice-caps": { tokenUse: "id", sub: "sub-a", customerNumber: "9600010", email: "Alice@Example.com" },
+};
+const users: Record<string, UserIdentity> = {
+  "user-a": { customerNumber: "9600010", email: "alice@example.com" },
+};
+const profiles: Record<string, CustomerProfile> = {
+  "9600010": { customerNumber: "9600010", status: "ACTIVE", email: "alice@example.com" },
+  "9600030": { customerNumber: "9600030", status: "PENDING_CONFIRMATION", email: "p@example.com" },
+};
+
+function deps() {
+  const calls = { verify: 0, lookup: [] as string[], profile: [] as string[] };
+  return {
+    calls,
+    verifier: {
+      async verify(token: string) {
+        calls.verify++;
+        return tokens[token] ?? null;
+      },
+    },
+    directory: {
+      async lookup(username: string) {
+        calls.lookup.push(username);
+        return users[username] ?? null;
+      },
+    },
+    profiles: {
+      async get(customerNumber: string) {
+        calls.profile.push(customerNumber);
+        return profiles[customerNumber];
+      },
+    },
+  };
+}
+
+describe("bearerToken", () => {
+  it("takes the token of a Bearer header, the scheme in any case", () => {
+    expect(bearerToken("Bearer abc.def.ghi")).toBe("abc.def.ghi");
+    expect(bearerToken("bearer abc.def.ghi")).toBe("abc.def.ghi");
+    expect(bearerToken("  Bearer   abc  ")).toBe("abc");
+  });
+
+  it("refuses anything else", () => {
+    for (const header of [
+      undefined,
+      null,
+      "",
+      "Bearer",
+      "Bearer ",
+      "Basic abc",
+      "abc.def.ghi",
+      "Bearer a b",
+    ]) {
+      expect(bearerToken(header), String(header)).toBeNull();
+    }
+  });
+});
+
+describe("authorize", () => {
+  it("allows an id token of an ACTIVE profile with the customer number of its claim, without asking Cognito", async () => {
+    const d = deps();
+    expect(await authorize("Bearer id-alice", d)).toEqual({
+      outcome: "allow",
+      principalId: "sub-a",
+      customerNumber: "9600010",
+    });
+    expect(d.calls.lookup).toEqual([]);
+    expect(d.calls.profile).toEqual(["9600010"]);
+  });
+
+  it("maps an access token to its user's customer number through the directory", async () => {
+    const d = deps();
+    expect(await authorize("Bearer access-alice", d)).toMatchObject({
+      outcome: "allow",
+      customerNumber: "9600010",
+    });
+    expect(d.calls.lookup).toEqual(["user-a"]);
+  });
+
+  it("compares the e-mail with the profile's whatever its case", async () => {
+    expect(await authorize("Bearer id-alice-caps", deps())).toMatchObject({ outcome: "allow" });
+  });
+
+  it("401 for no header, another scheme, or a token the verifier refuses; nothing else is asked", async () => {
+    for (const header of [undefined, "Basic dXNlcjpwYXNz", "Bearer forged"]) {
+      const d = deps();
+      expect(await authorize(header, d)).toMatchObject({ outcome: "unauthorized" });
+      expect(d.calls.profile).toEqual([]);
+    }
+  });
+
+  it("401 for an unknown user or a user without a customer number", async () => {
+    expect(await authorize("Bearer access-ghost", deps())).toMatchObject({
+      outcome: "unauthorized",
+      reason: "unknown user",
+    });
+    expect(await authorize("Bearer id-no-number", deps())).toMatchObject({ outcome: "unauthorized" });
+  });
+
+  it("403 for a valid token whose account is not ACTIVE, or whose user is not the profile's", async () => {
+    expect(await authorize("Bearer id-pending", deps())).toEqual({
+      outcome: "forbidden",
+      principalId: "sub-p",
+      reason: "profile not active",
+    });
+    expect(await authorize("Bearer id-replaced", deps())).toMatchObject({
+      outcome: "forbidden",
+      reason: "not the profile's user",
+    });
+  });
+});
