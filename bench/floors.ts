@@ -36,6 +36,14 @@ export const sdkClientFloors = {
     imports: { "@aws-sdk/client-sesv2": ["SESv2Client"] },
     construct: "new SESv2Client({})",
   },
+  "@aws-sdk/client-sqs": {
+    imports: { "@aws-sdk/client-sqs": ["SQSClient"] },
+    construct: "new SQSClient({})",
+  },
+  "@aws-sdk/client-s3": {
+    imports: { "@aws-sdk/client-s3": ["S3Client"] },
+    construct: "new S3Client({})",
+  },
   // The document client wraps a DynamoDB client; it cannot be constructed alone.
   "@aws-sdk/lib-dynamodb": {
     imports: {

@@ -22,9 +22,22 @@ export interface BenchFunction {
  * the bundle holds SDK packages that its floor lacks; it does not break the type check of whoever
  * adds the function.
  */
+const ddb: readonly SdkClientPackage[] = ["@aws-sdk/lib-dynamodb"];
 const apiSdkClients: Partial<Record<ApiFunctionName, readonly SdkClientPackage[]>> = {
   health: [],
   fallback: [],
+  openapi: [],
+  verifications: [...ddb, "@aws-sdk/client-secrets-manager"],
+  enrollments: [
+    ...ddb,
+    "@aws-sdk/client-secrets-manager",
+    "@aws-sdk/client-cognito-identity-provider",
+    "@aws-sdk/client-sesv2",
+  ],
+  confirmation: [...ddb, "@aws-sdk/client-cognito-identity-provider"],
+  me: ddb,
+  meBills: [...ddb, "@aws-sdk/client-s3"],
+  meContract: [...ddb, "@aws-sdk/client-s3"],
 };
 
 /** A path no route serves: what the catch-all function (fallback) answers with a 404. */
@@ -75,7 +88,33 @@ const apiBenchFunctions: BenchFunction[] = (Object.keys(apiFunctions) as ApiFunc
  *   { name: "notice-sender", entry: "notice-sender", sdkClients: ["@aws-sdk/client-sesv2"],
  *     firstEvent: { Records: [] }, firstEventLabel: "SQS, empty batch" }
  */
-const otherFunctions: BenchFunction[] = [];
+const otherFunctions: BenchFunction[] = [
+  {
+    name: "authorizer",
+    entry: "authorizer",
+    sdkClients: [...ddb, "@aws-sdk/client-cognito-identity-provider"],
+    firstEvent: {
+      type: "TOKEN",
+      authorizationToken: "Bearer not-a-jwt",
+      methodArn: "arn:aws:execute-api:ca-central-1:000000000000:api/v1/GET/v1/me",
+    },
+    firstEventLabel: "TOKEN, malformed token",
+  },
+  {
+    name: "notice-sender",
+    entry: "notice-sender",
+    sdkClients: [...ddb, "@aws-sdk/client-sesv2", "@aws-sdk/client-sqs"],
+    firstEvent: { Records: [] },
+    firstEventLabel: "SQS, empty batch",
+  },
+  {
+    name: "ses-events",
+    entry: "ses-events",
+    sdkClients: ddb,
+    firstEvent: { detail: { eventType: "Delivery" } },
+    firstEventLabel: "EventBridge, a delivery (ignored)",
+  },
+];
 
 export const benchFunctions: readonly BenchFunction[] = [...apiBenchFunctions, ...otherFunctions];
 

@@ -32,7 +32,11 @@ const context = {
 const start = performance.now();
 const module = await import(pathToFileURL(bundlePath).href);
 const imported = performance.now();
-const response = await module.handler(event, context);
+// A Lambda authorizer answers "no token" by throwing "Unauthorized" (API Gateway's convention).
+const response = await module.handler(event, context).catch((error) => {
+  if (error instanceof Error && error.message === "Unauthorized") return { statusCode: 401 };
+  throw error;
+});
 const invoked = performance.now();
 
 const result = {

@@ -24,6 +24,11 @@ export interface ColdStartOptions {
   readonly timeoutMs?: number;
 }
 
+import { env } from "../../lambdas/definitions/environment";
+import { noticeEnv } from "../../lambdas/definitions/notices";
+import { tables } from "../../lambdas/definitions/tables";
+import { userPoolEnv } from "../../lambdas/definitions/user-pool";
+
 const marker = "@@bench-result ";
 /** Output kept for a failure report; the function's logs beyond this are dropped. */
 const maxKeptOutput = 64 * 1024;
@@ -50,7 +55,23 @@ function childEnv(options: ColdStartOptions): NodeJS.ProcessEnv {
     AWS_LAMBDA_FUNCTION_VERSION: "$LATEST",
     POWERTOOLS_SERVICE_NAME: "enrollment",
     POWERTOOLS_METRICS_NAMESPACE: "OnlineServicesEnrollmentBench",
+    ...deployedFunctionEnvironment(),
   };
+}
+
+/** What the CDK stack gives every function (names from the definitions, values made up). */
+function deployedFunctionEnvironment(): Record<string, string> {
+  const out: Record<string, string> = {
+    [userPoolEnv.userPoolId]: "ca-central-1_Bench0000",
+    [userPoolEnv.webClientId]: "benchclientid0000000000000",
+    [env.pepperSecretName]: "bench/pepper",
+    [env.sesFrom]: "no-reply@example.com",
+    [noticeEnv.queueUrl]: "https://sqs.ca-central-1.amazonaws.com/000000000000/bench-notices",
+    [noticeEnv.sesMaxSendRate]: "14",
+    [noticeEnv.senderConcurrency]: "2",
+  };
+  for (const table of tables) out[table.envVar] = `bench-${table.id}`;
+  return out;
 }
 
 /** One cold start: a fresh node process imports the bundle and invokes its handler once. */
