@@ -97,7 +97,9 @@ export async function ensureTables(client: DynamoDBClient, prefix: string): Prom
     const { Table } = await client.send(new DescribeTableCommand({ TableName: input.TableName }));
     // Data kept from an older version: add the global indexes the definitions gained since, and
     // rebuild one whose keys changed.
-    const existing = new Map((Table?.GlobalSecondaryIndexes ?? []).map((i) => [i.IndexName, JSON.stringify(i.KeySchema)]));
+    const existing = new Map(
+      (Table?.GlobalSecondaryIndexes ?? []).map((i) => [i.IndexName, JSON.stringify(i.KeySchema)]),
+    );
     for (const index of input.GlobalSecondaryIndexes ?? []) {
       const keys = existing.get(index.IndexName);
       if (keys === JSON.stringify(index.KeySchema)) continue;

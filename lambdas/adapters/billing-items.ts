@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { NOTICE_SHARDS } from "../definitions/tables";
 import {
   type AccountRecord,
@@ -53,11 +54,13 @@ export interface BillItem {
   readonly importedAt: string;
 }
 
-/** A stable shard per bill, so that a re-import keeps a bill in the same index partition. */
+/**
+ * A stable shard per bill, so that a re-import keeps a bill in the same index partition. From a
+ * SHA-256 of the key: a month's ids (`B-2026-11-<customer>`) spread evenly over every shard.
+ */
 export function noticeShard(customerNumber: string, billId: string): string {
-  let h = 0;
-  for (const ch of `${customerNumber}/${billId}`) h = (h * 31 + (ch.codePointAt(0) ?? 0)) >>> 0;
-  return String(h % NOTICE_SHARDS);
+  const digest = createHash("sha256").update(`${customerNumber}/${billId}`).digest();
+  return String(digest.readUInt32BE(0) % NOTICE_SHARDS);
 }
 
 export function billItem(record: BillRecord, noticeDelayDays: number, now: Date): BillItem {

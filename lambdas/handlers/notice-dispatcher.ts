@@ -36,13 +36,18 @@ export const handler = middy()
       today,
       runId,
       { ...deps, queue: sqsNoticeQueue(sqsClient(), config.notices.queueUrl()) },
-      { dryRun: input.dryRun ?? false },
+      {
+        dryRun: input.dryRun ?? false,
+        onError: (bill, error) =>
+          logger.error("notice dispatch failed for one bill", { billId: bill.billId, error: error as Error }),
+      },
     );
     metrics.addMetric("NoticesQueued", MetricUnit.Count, summary.queued);
     metrics.addMetric("NoticesSkippedCredit", MetricUnit.Count, summary.skippedCredit);
     metrics.addMetric("NoticesSkippedInactive", MetricUnit.Count, summary.skippedInactive);
     metrics.addMetric("NoticesAlreadySent", MetricUnit.Count, summary.alreadySent);
     metrics.addMetric("NoticesNotQueued", MetricUnit.Count, summary.notQueued);
+    metrics.addMetric("NoticesDispatchFailed", MetricUnit.Count, summary.failed);
     logger.info("notice dispatch", { today, runId, ...summary });
     return { today, runId, ...summary };
   });

@@ -25,6 +25,9 @@ function parseArgs(argv: readonly string[]): { date: string; dryRun: boolean } {
       const value = arg === "--date" ? argv[++i] : arg.slice("--date=".length);
       if (!value || !isCalendarDate(value))
         throw new UsageError(`--date needs a real date YYYY-MM-DD, got ${value ?? "nothing"}`);
+      if (value > dateInTimeZone(new Date())) {
+        throw new UsageError(`--date ${value} is in the future: its bills are not available yet`);
+      }
       date = value;
     } else throw new UsageError(`unknown option ${arg}`);
   }

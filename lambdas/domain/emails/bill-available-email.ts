@@ -34,7 +34,7 @@ const copy = {
     amount: "Montant à payer",
     due: "Date d'échéance",
     action: "Consulter ma facture",
-    where: "Vous pouvez la consulter à l'écran et l'imprimer au besoin dans les Services en ligne :",
+    where: "Vous pouvez la consulter à l'écran et l'imprimer au besoin dans les Services en ligne\u00a0:",
     help: (phone: string) => `Des questions? Communiquez avec notre service à la clientèle au ${phone}.`,
     why: "Vous recevez ce message parce que vous êtes inscrit à la facture électronique.",
   },

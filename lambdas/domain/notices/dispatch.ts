@@ -1,5 +1,5 @@
 import { CATCH_UP_DAYS, type NoticeMessage, QUEUE_BATCH_SIZE } from "../../definitions/notices";
-import type { NoticeProfiles, NoticeQueue, NoticeStates, PendingBills } from "./ports";
+import type { NoticeBill, NoticeProfiles, NoticeQueue, NoticeStates, PendingBills } from "./ports";
 import { decide, settles } from "./rules";
 
 export interface DispatchSummary {
@@ -11,6 +11,8 @@ export interface DispatchSummary {
   settledUnsent: number;
   /** Claimed but not queued (the queue refused): claimed again after the lease. */
   notQueued: number;
+  /** Bills whose claim or settlement failed this run: left pending, taken again by the next run. */
+  failed: number;
 }
 
 export interface DispatchDeps {
@@ -49,7 +51,11 @@ export async function dispatchNotices(
   today: string,
   runId: string,
   deps: DispatchDeps,
-  options: { dryRun?: boolean; onProgress?: (seen: number) => void } = {},
+  options: {
+    dryRun?: boolean;
+    onProgress?: (seen: number) => void;
+    onError?: (bill: NoticeBill, error: unknown) => void;
+  } = {},
 ): Promise<DispatchSummary> {
   const summary: DispatchSummary = {
     queued: 0,
@@ -58,6 +64,7 @@ export async function dispatchNotices(
     alreadySent: 0,
     settledUnsent: 0,
     notQueued: 0,
+    failed: 0,
   };
   const catchUp = deps.catchUpDays ?? CATCH_UP_DAYS;
   let seen = 0;
@@ -69,6 +76,15 @@ export async function dispatchNotices(
       const profiles = await deps.profiles.getMany([...new Set(page.bills.map((b) => b.customerNumber))]);
       const toQueue: NoticeMessage[] = [];
       await eachLimited(page.bills, deps.concurrency ?? 16, async (bill) => {
+        try {
+          await handle(bill);
+        } catch (error) {
+          // One bill's failure must not cost the day's other notices: it stays pending for next time.
+          summary.failed++;
+          options.onError?.(bill, error);
+        }
+      });
+      async function handle(bill: (typeof page.bills)[number]): Promise<void> {
         const decision = decide(bill, profiles.get(bill.customerNumber), today, catchUp);
         if (decision === "skipped-credit") summary.skippedCredit++;
         else if (decision === "skipped-inactive") summary.skippedInactive++;
@@ -88,7 +104,7 @@ export async function dispatchNotices(
           summary.alreadySent++;
           if (claim === "already-sent") await deps.bills.settle(bill.customerNumber, bill.billId);
         }
-      });
+      }
       for (let i = 0; i < toQueue.length; i += QUEUE_BATCH_SIZE) {
         const batch = toQueue.slice(i, i + QUEUE_BATCH_SIZE);
         const refused = await deps.queue.send(batch);

@@ -55,7 +55,9 @@ export async function sendNotice(message: NoticeMessage, deps: SendDeps): Promis
     const profile = found[1];
     const now = deps.now();
     // The rules of the run's day: a re-run of a past day sends what that day's dispatch queued.
-    const decision = bill ? decide(bill, profile, message.runDate, deps.catchUpDays ?? CATCH_UP_DAYS) : "stale";
+    const decision = bill
+      ? decide(bill, profile, message.runDate, deps.catchUpDays ?? CATCH_UP_DAYS)
+      : "stale";
     if (!bill || decision !== "eligible" || !profile?.email) {
       await deps.states.markSkipped(customerNumber, billId, owner, decision, now);
       if (bill && settles(decision)) await deps.bills.settle(customerNumber, billId);
