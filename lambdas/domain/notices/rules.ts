@@ -37,19 +37,14 @@ export function decide(
 ): NoticeDecision {
   if (bill.availableOn < addDays(today, -catchUpDays)) return "stale";
   if (bill.balanceCents < 0) return "skipped-credit";
-  if (
-    !profile ||
-    profile.status !== "ACTIVE" ||
-    profile.billing !== "electronic" ||
-    profile.emailUndeliverable
-  ) {
+  if (profile?.status !== "ACTIVE" || profile.billing !== "electronic" || profile.emailUndeliverable) {
     return "skipped-inactive";
   }
   if (!profile.email || !profile.activatedAt) return "skipped-inactive";
   const activated = dateInTimeZone(new Date(profile.activatedAt));
   const electronic = profile.electronicSince ? dateInTimeZone(new Date(profile.electronicSince)) : activated;
-  const since = activated > electronic ? activated : electronic;
-  if (bill.availableOn < since) return "skipped-before-activation";
+  // YYYY-MM-DD strings compare as dates: the bill must be on or after both.
+  if (bill.availableOn < activated || bill.availableOn < electronic) return "skipped-before-activation";
   return "eligible";
 }
 
