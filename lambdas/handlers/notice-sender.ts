@@ -12,14 +12,17 @@ import { runtimeConfig } from "../adapters/runtime-config";
 import { sesClient } from "../adapters/ses-mailer";
 import { sqsClient } from "../adapters/sqs-queue";
 import { noticeMessage } from "../definitions/notices";
-import { pacer } from "../domain/notices/pacer";
+import { pacedMailer, pacer } from "../domain/notices/pacer";
 import { sendNotice } from "../domain/notices/send";
 
 const config = runtimeConfig();
 const client = documentClient();
-const deps = noticeDeps(config, { dynamodb: client, ses: sesClient() });
+const wired = noticeDeps(config, { dynamodb: client, ses: sesClient() });
 /** This sender's share of the SES send rate: all concurrent senders together stay under it. */
-const pace = pacer(config.notices.sesMaxSendRate / config.notices.senderConcurrency);
+const deps = {
+  ...wired,
+  mailer: pacedMailer(wired.mailer, pacer(config.notices.sesMaxSendRate / config.notices.senderConcurrency)),
+};
 const processor = new BatchProcessor(EventType.SQS);
 
 /** A message that failed for a passing reason comes back later, later each time (up to 15 min). */
@@ -44,7 +47,6 @@ async function processRecord(record: SQSRecord): Promise<void> {
   const parsed = noticeMessage.safeParse(JSON.parse(record.body));
   // A malformed message fails every time: after the queue's maxReceiveCount it lands in the DLQ.
   if (!parsed.success) throw new Error("malformed notice message");
-  await pace.take();
   const outcome = await sendNotice(parsed.data, deps);
   metrics.addMetric(`Notice_${outcome}`, MetricUnit.Count, 1);
   if (outcome === "throttled") {

@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { NoticeMessage } from "../../lambdas/definitions/notices";
+import { senderSettings } from "../../lambdas/definitions/notices";
 import type { DispatchSummary } from "../../lambdas/domain/notices/dispatch";
 import { dispatchNotices } from "../../lambdas/domain/notices/dispatch";
-import { pacer } from "../../lambdas/domain/notices/pacer";
+import { pacedMailer, pacer } from "../../lambdas/domain/notices/pacer";
 import type {
   NoticeMailer,
   NoticeProfiles,
@@ -71,8 +72,10 @@ export async function runNotices(
     throttled: 0,
     unknown: 0,
   };
-  const senders = options.senders ?? 4;
-  const pace = pacer(options.sendRatePerSecond ?? 50);
+  const rate = options.sendRatePerSecond ?? 50;
+  // As deployed: the event source's concurrency for this rate, all senders sharing one paced mailer.
+  const senders = options.senders ?? senderSettings(rate).maxConcurrency;
+  const paced = { ...deps, mailer: pacedMailer(deps.mailer, pacer(rate)) };
   let retry: NoticeMessage[] = [];
   for (let round = 0; round < (options.maxRounds ?? 5) && (queue.size > 0 || retry.length > 0); round++) {
     if (retry.length > 0) {
@@ -84,9 +87,8 @@ export async function runNotices(
       Array.from({ length: senders }, async () => {
         for (let batch = queue.take(10); batch.length > 0; batch = queue.take(10)) {
           for (const message of batch) {
-            await pace.take();
             try {
-              const outcome = await sendNotice(message, deps);
+              const outcome = await sendNotice(message, paced);
               outcomes[outcome]++;
               if (outcome === "throttled" || outcome === "busy") retry.push(message);
             } catch {
