@@ -90,14 +90,15 @@ export async function stageTarget(stageName: string): Promise<ImportTarget & { c
   } finally {
     secrets.destroy();
   }
+  const tables = {
+    accounts: output(tableNameOutputKey(accountsTable)),
+    bills: output(tableNameOutputKey(billsTable)),
+    contracts: output(tableNameOutputKey(contractsTable)),
+  };
   const raw = new DynamoDBClient({ region: stage.region, maxAttempts: 5 });
   return {
     client: createDocumentClient(raw),
-    tables: {
-      accounts: output(tableNameOutputKey(accountsTable)),
-      bills: output(tableNameOutputKey(billsTable)),
-      contracts: output(tableNameOutputKey(contractsTable)),
-    },
+    tables,
     pepper,
     noticeDelayDays: stage.notices.delayDays,
     close: () => raw.destroy(),
