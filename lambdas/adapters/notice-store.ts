@@ -1,8 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { CLAIM_LEASE_SECONDS, SENDING_LEASE_SECONDS } from "../definitions/notices";
+import {
+  CLAIM_LEASE_SECONDS,
+  NOTICE_STATE_RETENTION_DAYS,
+  SENDING_LEASE_SECONDS,
+} from "../definitions/notices";
 import { billKey, type NoticeStates } from "../domain/notices/ports";
 import { conditionFailureItem, isConditionFailure } from "./security-store";
+
+const retentionEpoch = (now: Date) => Math.ceil(now.getTime() / 1000) + NOTICE_STATE_RETENTION_DAYS * 86_400;
 
 /**
  * The notices table: one item per claimed bill, `state` QUEUED → SENDING (leased to one sender) →
@@ -81,7 +87,8 @@ export function noticeStates(client: DynamoDBDocumentClient, table: string): Not
         new UpdateCommand({
           TableName: table,
           Key: { billKey: billKey(customerNumber, billId) },
-          UpdateExpression: "SET #state = :sent, sesMessageId = :id, sentAt = :iso REMOVE leaseUntil",
+          UpdateExpression:
+            "SET #state = :sent, sesMessageId = :id, sentAt = :iso, expiresAtEpoch = :exp REMOVE leaseUntil",
           ConditionExpression: "sendOwner = :owner",
           ExpressionAttributeNames: { "#state": "state" },
           ExpressionAttributeValues: {
@@ -89,6 +96,7 @@ export function noticeStates(client: DynamoDBDocumentClient, table: string): Not
             ":id": messageId,
             ":iso": now.toISOString(),
             ":owner": owner,
+            ":exp": retentionEpoch(now),
           },
         }),
       );
@@ -100,7 +108,7 @@ export function noticeStates(client: DynamoDBDocumentClient, table: string): Not
           TableName: table,
           Key: { billKey: billKey(customerNumber, billId) },
           UpdateExpression:
-            "SET #state = :skipped, skippedReason = :reason, skippedAt = :iso REMOVE leaseUntil",
+            "SET #state = :skipped, skippedReason = :reason, skippedAt = :iso, expiresAtEpoch = :exp REMOVE leaseUntil",
           ConditionExpression: "sendOwner = :owner",
           ExpressionAttributeNames: { "#state": "state" },
           ExpressionAttributeValues: {
@@ -108,6 +116,7 @@ export function noticeStates(client: DynamoDBDocumentClient, table: string): Not
             ":reason": reason,
             ":iso": now.toISOString(),
             ":owner": owner,
+            ":exp": retentionEpoch(now),
           },
         }),
       );

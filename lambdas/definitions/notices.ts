@@ -19,6 +19,12 @@ export const CLAIM_LEASE_SECONDS = 30 * 60;
 export const SENDING_LEASE_SECONDS = 60;
 /** Missed days are caught up within this bound; older pending bills are settled without a notice. */
 export const CATCH_UP_DAYS = 7;
+/**
+ * How long a settled notice's state is kept. Far beyond the catch-up bound: a bill re-imported
+ * within it finds its notice sent; an older one is stale anyway and gets none.
+ */
+export const NOTICE_STATE_RETENTION_DAYS = 400;
+
 /** SQS SendMessageBatch takes at most 10 messages. */
 export const QUEUE_BATCH_SIZE = 10;
 

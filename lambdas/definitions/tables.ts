@@ -97,6 +97,8 @@ export const noticesTable = {
   id: "Notices",
   envVar: "NOTICES_TABLE",
   partitionKey: { name: "billKey", type: "S" },
+  /** Set once a notice is settled (sent or skipped), long after its bill could be notified again. */
+  ttlAttribute: "expiresAtEpoch",
 } as const satisfies TableDefinition;
 
 /** One contract per customer. */

@@ -375,6 +375,10 @@ describe("npm run notices on the emulators", () => {
         billId(customerNumber, availableOn),
       );
       expect(state).toMatchObject({ state: "SENT", sesMessageId: to[0]?.messageId });
+      // Kept about 400 days (TTL), far beyond the catch-up bound.
+      const days = (Number(state?.expiresAtEpoch) - Date.now() / 1000) / 86_400;
+      expect(days).toBeGreaterThan(390);
+      expect(days).toBeLessThan(410);
     }
     for (const customerNumber of [
       C.credit,

@@ -11,10 +11,11 @@ export function pacer(
   sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
 ) {
   // A rate below 1/s (a sender's share of a sandbox account) gets a window that holds one send.
-  // Two milliseconds of margin: SES (and a meter) see a call a little after its slot, and clocks
-  // of millisecond granularity must not see `rate + 1` calls in one second.
-  const windowMs = Math.max(1000, 1000 / ratePerSecond) + 2;
-  const limit = Math.max(1, Math.floor((ratePerSecond * windowMs) / 1000));
+  // 20 ms of margin (2 % of the rate): SES sees a call a few milliseconds after its slot (rendering,
+  // signing, a busy event loop), and that jitter must not put `rate + 1` calls in one of its seconds.
+  const baseWindowMs = Math.max(1000, 1000 / ratePerSecond);
+  const limit = Math.max(1, Math.floor((ratePerSecond * baseWindowMs) / 1000));
+  const windowMs = baseWindowMs + 20;
   const interval = 1000 / ratePerSecond;
   /** How far behind schedule a late timer may be caught up; beyond it (idle), the schedule restarts. */
   const catchUpMs = Math.max(interval, 100);
