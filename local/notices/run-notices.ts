@@ -68,6 +68,7 @@ export async function runNotices(
     sent: 0,
     "already-sent": 0,
     skipped: 0,
+    "skipped-credit": 0,
     busy: 0,
     throttled: 0,
     unknown: 0,
@@ -101,7 +102,7 @@ export async function runNotices(
   }
   return {
     sent: options.dryRun ? 0 : outcomes.sent,
-    skippedCredit: dispatch.skippedCredit,
+    skippedCredit: dispatch.skippedCredit + outcomes["skipped-credit"],
     skippedInactive: dispatch.skippedInactive + outcomes.skipped,
     alreadySent: dispatch.alreadySent + outcomes["already-sent"],
     settledUnsent: dispatch.settledUnsent,

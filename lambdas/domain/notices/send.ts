@@ -12,7 +12,10 @@ import { decide, settles } from "./rules";
 export type SendOutcome =
   | "sent"
   | "already-sent"
+  /** The rules said no at send time (paper, inactive, bounced, too old). */
   | "skipped"
+  /** The bill went into credit since the dispatch. */
+  | "skipped-credit"
   /** Another sender holds the bill right now: try again later. */
   | "busy"
   /** SES throttled: back to the queue with a backoff. */
@@ -61,7 +64,7 @@ export async function sendNotice(message: NoticeMessage, deps: SendDeps): Promis
     if (!bill || decision !== "eligible" || !profile?.email) {
       await deps.states.markSkipped(customerNumber, billId, owner, decision, now);
       if (bill && settles(decision)) await deps.bills.settle(customerNumber, billId);
-      return "skipped";
+      return decision === "skipped-credit" ? "skipped-credit" : "skipped";
     }
     messageId = await deps.mailer.sendBillAvailable({
       to: profile.email,

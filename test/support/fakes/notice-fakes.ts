@@ -577,6 +577,7 @@ export function noticeWorld(options: NoticeWorldOptions = {}) {
         sent: 0,
         "already-sent": 0,
         skipped: 0,
+        "skipped-credit": 0,
         busy: 0,
         throttled: 0,
         unknown: 0,

@@ -135,7 +135,7 @@ describe("sendNotice: one message", () => {
     const w = oneBill();
     await w.dispatch(TODAY);
     w.seedBill({ customerNumber: CUSTOMER, billId: "B", balanceCents: -100 });
-    expect(await w.send(message())).toBe("skipped");
+    expect(await w.send(message())).toBe("skipped-credit");
     expect(w.mailer.sent).toHaveLength(0);
     expect(w.states.state(CUSTOMER, "B")).toMatchObject({
       state: "SKIPPED",
@@ -452,5 +452,22 @@ describe("runNotices on the fakes", () => {
       skippedInactive: 0,
       mails: 1,
     });
+  });
+});
+
+describe("runNotices summary", () => {
+  it("counts a bill that went into credit between dispatch and send as skipped-credit, not inactive", async () => {
+    const w = oneBill();
+    // The re-import lands while the dispatcher's claim is already on its way to a sender.
+    const bills = {
+      ...w.runDeps.bills,
+      get: async (customerNumber: string, billId: string) => {
+        const bill = await w.runDeps.bills.get(customerNumber, billId);
+        return bill ? { ...bill, balanceCents: -100 } : bill;
+      },
+    };
+    const summary = await runNotices(TODAY, { ...w.runDeps, bills }, { sendRatePerSecond: 1_000_000 });
+    expect(summary).toMatchObject({ sent: 0, skippedCredit: 1, skippedInactive: 0 });
+    expect(w.mailer.sent).toHaveLength(0);
   });
 });
