@@ -7,7 +7,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-l
 import { decodePepper } from "../../lambdas/adapters/pepper";
 import { env } from "../../lambdas/definitions/environment";
 import { confirmationToken, tokenHash } from "../../lambdas/domain/enrollment/tokens";
-import { freePort } from "../../local/emulators/process";
+import { freeLocalPorts } from "../../local/emulators/process";
 import { startLocalStack } from "../../local/stack";
 import {
   type CallRecorder,
@@ -159,12 +159,7 @@ export const section: Section = {
     let log: StdoutDiversion | undefined;
     const destroyers: (() => void)[] = [];
     try {
-      const ports = {
-        api: await freePort(),
-        dynamodb: await freePort(),
-        cognito: await freePort(),
-        ses: await freePort(),
-      };
+      const ports = await freeLocalPorts();
       stack = await startLocalStack({
         ports,
         dir: join(work, "stack"),

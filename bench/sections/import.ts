@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { BATCH_SIZE, putBatch } from "../../lambdas/adapters/batch-writer";
 import { type AccountItem, accountItem } from "../../lambdas/adapters/billing-items";
-import { freePort } from "../../local/emulators/process";
+import { freeLocalPorts } from "../../local/emulators/process";
 import { importBillingFile } from "../../local/import/import-file";
 import { localTargetAt } from "../../local/import/target";
 import { readLocalPepper } from "../../local/pepper-file";
@@ -126,12 +126,7 @@ export const section: Section = {
       await writeAccountsCsv(largeFile, largeRows);
       await writeAccountsCsv(smallFile, smallRows);
 
-      const ports = {
-        api: await freePort(),
-        dynamodb: await freePort(),
-        cognito: await freePort(),
-        ses: await freePort(),
-      };
+      const ports = await freeLocalPorts();
       stack = await startLocalStack({
         ports,
         dir: stackDir,

@@ -9,7 +9,7 @@ import { QueryCommand, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { billsTable } from "../../lambdas/definitions/tables";
 import { enrolledDemo } from "../../local/demo/enrolled-demo";
-import { freePort } from "../../local/emulators/process";
+import { freeLocalPorts } from "../../local/emulators/process";
 import { importBillingFile } from "../../local/import/import-file";
 import { localTargetAt } from "../../local/import/target";
 import { readLocalPepper } from "../../local/pepper-file";
@@ -107,12 +107,7 @@ export const section: Section = {
     let cognito: CognitoIdentityProviderClient | undefined;
     let muted: { restore(): number } | undefined;
     try {
-      const ports = {
-        api: await freePort(),
-        dynamodb: await freePort(),
-        cognito: await freePort(),
-        ses: await freePort(),
-      };
+      const ports = await freeLocalPorts();
       stack = await startLocalStack({
         ports,
         dir: join(work, "stack"),

@@ -12,7 +12,7 @@ import { QUEUE_BATCH_SIZE, senderSettings } from "../../lambdas/definitions/noti
 import { billsTable, NOTICE_SHARDS } from "../../lambdas/definitions/tables";
 import { dateInTimeZone } from "../../lambdas/domain/dates";
 import { billKey } from "../../lambdas/domain/notices/ports";
-import { freePort } from "../../local/emulators/process";
+import { freeLocalPorts } from "../../local/emulators/process";
 import { localTargetAt } from "../../local/import/target";
 import { runNotices } from "../../local/notices/run-notices";
 import { readLocalPepper } from "../../local/pepper-file";
@@ -164,12 +164,7 @@ export const section: Section = {
     const closers: (() => void)[] = [];
     let ticker: NodeJS.Timeout | undefined;
     try {
-      const ports = {
-        api: await freePort(),
-        dynamodb: await freePort(),
-        cognito: await freePort(),
-        ses: await freePort(),
-      };
+      const ports = await freeLocalPorts();
       stack = await startLocalStack({
         ports,
         dir: stackDir,

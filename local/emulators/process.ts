@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream, mkdirSync } from "node:fs";
 import { connect, createServer } from "node:net";
 import { dirname } from "node:path";
+import type { LocalPorts } from "../settings";
 
 export class StartupError extends Error {}
 
@@ -59,6 +60,25 @@ process.once("exit", () => {
     }
   }
 });
+
+/**
+ * Four distinct free ports for a local stack of its own (tests, benchmarks), so that it never
+ * collides with a running `npm start` nor with another such stack.
+ */
+export async function freeLocalPorts(): Promise<LocalPorts> {
+  const taken = new Set<number>();
+  const next = async () => {
+    for (let i = 0; i < 20; i++) {
+      const port = await freePort();
+      if (!taken.has(port)) {
+        taken.add(port);
+        return port;
+      }
+    }
+    throw new StartupError("no free port found");
+  };
+  return { api: await next(), dynamodb: await next(), cognito: await next(), ses: await next() };
+}
 
 export interface ManagedProcess {
   readonly name: string;

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
-import { freePort } from "../../local/emulators/process";
+import { freeLocalPorts } from "../../local/emulators/process";
 import { type Endpoints, startLocalStack } from "../../local/stack";
 
 declare module "vitest" {
@@ -17,12 +17,7 @@ declare module "vitest" {
  */
 export default async function setup(project: TestProject) {
   const dir = mkdtempSync(join(tmpdir(), "enrollment-it-"));
-  const ports = {
-    api: await freePort(),
-    dynamodb: await freePort(),
-    cognito: await freePort(),
-    ses: await freePort(),
-  };
+  const ports = await freeLocalPorts();
   const stack = await startLocalStack({ ports, dir, persist: false, serveApi: false });
   project.provide("localStack", { endpoints: stack.endpoints, environment: { ...stack.environment } });
   return async () => {
