@@ -1,14 +1,9 @@
-import {
-  BatchGetCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  UpdateCommand,
-} from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { profilesTable } from "../definitions/tables";
 import type { AccountDirectory, AccountSecrets, Profile, ProfileStore } from "../domain/enrollment/ports";
 import type { NoticeProfiles } from "../domain/notices/ports";
 import type { NoticeProfile } from "../domain/notices/rules";
+import { batchGetAll, getItems } from "./batch-reader";
 import { conditionFailureItem, isConditionFailure } from "./security-store";
 
 /**
@@ -210,22 +205,15 @@ export function accountDirectory(
 ): AccountDirectory {
   return {
     async lookup(customerNumber) {
-      let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> = {
+      const found = await batchGetAll(client, {
         [tables.accounts]: { Keys: [{ customerNumber }], ConsistentRead: true },
         [tables.profiles]: { Keys: [{ customerNumber }], ConsistentRead: true },
-      };
-      const found: Record<string, Record<string, unknown> | undefined> = {};
-      for (let attempt = 0; attempt < 5 && Object.keys(request).length > 0; attempt++) {
-        if (attempt > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
-        const out = await client.send(new BatchGetCommand({ RequestItems: request }));
-        for (const [name, items] of Object.entries(out.Responses ?? {})) found[name] = items[0];
-        request = (out.UnprocessedKeys ?? {}) as typeof request;
-      }
-      if (Object.keys(request).length > 0) throw new Error("DynamoDB left keys unread");
-      const account = found[tables.accounts];
+      });
+      const account = found[tables.accounts]?.[0];
+      const profile = found[tables.profiles]?.[0];
       return {
         ...(account ? { account: account as unknown as AccountSecrets } : {}),
-        ...(found[tables.profiles] ? { profile: toProfile(found[tables.profiles]) as Profile } : {}),
+        ...(profile ? { profile: toProfile(profile) as Profile } : {}),
       };
     },
   };
@@ -235,21 +223,7 @@ export function accountDirectory(
 export function noticeProfiles(client: DynamoDBDocumentClient, table: string): NoticeProfiles {
   return {
     async getMany(customerNumbers) {
-      const found = new Map<string, NoticeProfile>();
-      for (let i = 0; i < customerNumbers.length; i += 100) {
-        let keys: Record<string, unknown>[] = customerNumbers
-          .slice(i, i + 100)
-          .map((customerNumber) => ({ customerNumber }));
-        for (let attempt = 0; keys.length > 0; attempt++) {
-          if (attempt >= 8) throw new Error("DynamoDB left profile keys unread");
-          if (attempt > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
-          const out = await client.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: keys } } }));
-          for (const item of out.Responses?.[table] ?? [])
-            found.set(String(item.customerNumber), item as NoticeProfile);
-          keys = (out.UnprocessedKeys?.[table]?.Keys ?? []) as Record<string, unknown>[];
-        }
-      }
-      return found;
+      return (await getItems(client, table, "customerNumber", customerNumbers)) as Map<string, NoticeProfile>;
     },
     async get(customerNumber) {
       const out = await client.send(

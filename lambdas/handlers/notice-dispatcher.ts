@@ -5,16 +5,15 @@ import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import middy from "@middy/core";
 import * as z from "zod";
 import { documentClient } from "../adapters/dynamodb";
-import { noticeDeps } from "../adapters/notice-deps";
+import { noticeStores } from "../adapters/notice-stores";
 import { logger, metrics } from "../adapters/observability";
 import { runtimeConfig } from "../adapters/runtime-config";
-import { sesClient } from "../adapters/ses-mailer";
 import { sqsClient, sqsNoticeQueue } from "../adapters/sqs-queue";
 import { dateInTimeZone, isCalendarDate } from "../domain/dates";
 import { dispatchNotices } from "../domain/notices/dispatch";
 
 const config = runtimeConfig();
-const deps = noticeDeps(config, { dynamodb: documentClient(), ses: sesClient() });
+const deps = noticeStores(config, documentClient());
 
 /** The schedule sends `{}`; an operator re-running a day sends `{ "date": "YYYY-MM-DD" }`. */
 const dispatchEvent = z

@@ -1,0 +1,22 @@
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { NoticeProfiles, NoticeStates, PendingBills } from "../domain/notices/ports";
+import { noticeStates } from "./notice-store";
+import { pendingBills } from "./pending-bills";
+import { noticeProfiles } from "./profile-store";
+import type { RuntimeConfig } from "./runtime-config";
+
+/**
+ * The DynamoDB side of the notice use cases: all the dispatcher needs (it sends no e-mail, so its
+ * bundle carries no SES client). The sender adds its mailer (notice-deps.ts).
+ */
+export function noticeStores(
+  config: RuntimeConfig,
+  dynamodb: DynamoDBDocumentClient,
+): { bills: PendingBills; profiles: NoticeProfiles; states: NoticeStates; now: () => Date } {
+  return {
+    bills: pendingBills(dynamodb, config.tables.bills),
+    profiles: noticeProfiles(dynamodb, config.tables.profiles),
+    states: noticeStates(dynamodb, config.tables.notices),
+    now: () => new Date(),
+  };
+}
