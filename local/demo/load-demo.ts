@@ -3,15 +3,20 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { BillingFileKind } from "../../lambdas/domain/billing-records";
-import { addDays, dateInTimeZone } from "../../lambdas/domain/dates";
+import { dateInTimeZone } from "../../lambdas/domain/dates";
 import { type ImportSummary, type ImportTarget, importBillingFile } from "../import/import-file";
+import { demoBillsCsv } from "./demo-bills";
 
 const demoDir = dirname(fileURLToPath(import.meta.url));
 
-/** The demo files, in the order they must be imported (bills and contracts need their accounts). */
-export const demoFiles: readonly { kind: BillingFileKind; file: string }[] = [
+/**
+ * The demo files, in the order they must be imported (bills and contracts need their accounts).
+ * Bills are written for the day of the run (`demo-bills.ts`); accounts and contracts are dateless
+ * or dated in the past for good.
+ */
+const demoFiles = (billsFile: string): readonly { kind: BillingFileKind; file: string }[] => [
   { kind: "accounts", file: join(demoDir, "accounts.csv") },
-  { kind: "bills", file: join(demoDir, "bills.csv") },
+  { kind: "bills", file: billsFile },
   { kind: "contracts", file: join(demoDir, "contracts.csv") },
 ];
 
@@ -23,37 +28,23 @@ export async function loadDemoData(
   target: ImportTarget,
   today = dateInTimeZone(new Date()),
 ): Promise<Record<BillingFileKind, ImportSummary>> {
-  const out = {} as Record<BillingFileKind, ImportSummary>;
-  for (const { kind, file } of demoFiles) {
-    const problems: string[] = [];
-    const summary = await importBillingFile({
-      kind,
-      file,
-      target,
-      onRejected: (r) => problems.push(`line ${r.line}, ${r.field}: ${r.reason}`),
-    });
-    if (problems.length > 0) throw new Error(`demo ${kind}.csv: ${problems.join("; ")}`);
-    out[kind] = summary;
-  }
-  await importCurrentBill(target, today);
-  return out;
-}
-
-/**
- * This cycle's bill of the enrolled demo customer, dated so that it becomes available today: run
- * `npm run notices` and its "your bill is available" e-mail lands in the mailbox.
- */
-async function importCurrentBill(target: ImportTarget, today: string): Promise<void> {
-  const billingDate = addDays(today, -target.noticeDelayDays);
-  const dir = mkdtempSync(join(tmpdir(), "demo-bill-"));
+  const dir = mkdtempSync(join(tmpdir(), "demo-bills-"));
+  const billsFile = join(dir, "bills.csv");
+  writeFileSync(billsFile, demoBillsCsv(today, target.noticeDelayDays));
   try {
-    const file = join(dir, "bills.csv");
-    writeFileSync(
-      file,
-      `billId,customerNumber,billingDate,dueDate,amountDue,balance\nB-${billingDate}-9900005,9900005,${billingDate},${addDays(billingDate, 21)},61.80,61.80\n`,
-    );
-    const summary = await importBillingFile({ kind: "bills", file, target });
-    if (summary.rejected > 0) throw new Error("demo: the current bill was rejected");
+    const out = {} as Record<BillingFileKind, ImportSummary>;
+    for (const { kind, file } of demoFiles(billsFile)) {
+      const problems: string[] = [];
+      const summary = await importBillingFile({
+        kind,
+        file,
+        target,
+        onRejected: (r) => problems.push(`line ${r.line}, ${r.field}: ${r.reason}`),
+      });
+      if (problems.length > 0) throw new Error(`demo ${kind}.csv: ${problems.join("; ")}`);
+      out[kind] = summary;
+    }
+    return out;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
