@@ -55,6 +55,11 @@ export function runtimeConfig(source: NodeJS.ProcessEnv = process.env) {
       maxFailures: positiveInt(source, env.verifyMaxFailures, 5),
       windowSeconds: positiveInt(source, env.verifyWindowSeconds, 900),
       lockoutSeconds: positiveInt(source, env.verifyLockoutSeconds, 900),
+      dailyMaxFailures: positiveInt(source, env.verifyDailyMaxFailures, 10),
+      globalFailuresPerHour: positiveInt(source, env.verifyGlobalFailuresPerHour, 50),
+    },
+    stepUp: {
+      queueUrl: () => required(source, env.stepUpQueueUrl),
     },
     userPoolId: () => required(source, userPoolEnv.userPoolId),
     notices: {

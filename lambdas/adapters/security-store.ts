@@ -1,29 +1,24 @@
 import { type AttributeValue, ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
-import type {
-  AttemptLimiter,
-  AttemptReservation,
-  ConfirmationTokens,
-  VerificationTokens,
-} from "../domain/enrollment/ports";
+import {
+  type AttemptState,
+  DAY_MS,
+  type LimiterConfig,
+  lockoutAfterFailure,
+  releaseAttempt,
+  reserveAttempt,
+  stateExpiry,
+} from "../domain/enrollment/attempt-window";
+import type { AttemptLimiter, ConfirmationTokens, VerificationTokens } from "../domain/enrollment/ports";
 
 /**
  * Short-lived security state in the security table, every item with a TTL:
- * `ATTEMPTS#<customer number>` (attempt counter and lockouts), `VTOKEN#<hash>` (verification tokens),
+ * `ATTEMPTS#<customer number>` (the attempts of the last day and lockouts), `VTOKEN#<hash>` (verification tokens),
  * `CTOKEN#<hash>` (confirmation tokens). Tokens are stored only as hashes.
  */
 
-export interface LimiterConfig {
-  readonly maxFailures: number;
-  readonly windowSeconds: number;
-  readonly lockoutSeconds: number;
-}
-
-/** Lockouts double each time, up to a day. */
-export const MAX_LOCKOUT_SECONDS = 24 * 60 * 60;
-/** How long the count of past lockouts is remembered after the last attempt. */
-const LOCKOUT_MEMORY_SECONDS = 24 * 60 * 60;
+export type { LimiterConfig } from "../domain/enrollment/attempt-window";
 
 const epochSeconds = (ms: number) => Math.ceil(ms / 1000);
 
@@ -43,123 +38,116 @@ function conditionFailureItem(error: unknown): Record<string, unknown> | undefin
   return item ? unmarshall(item) : undefined;
 }
 
-export function lockoutSeconds(config: LimiterConfig, previousLockouts: number): number {
-  return Math.min(MAX_LOCKOUT_SECONDS, config.lockoutSeconds * 2 ** Math.min(previousLockouts, 20));
-}
+/** Optimistic writes of one customer number's attempts: enough for 50 parallel guesses to settle. */
+const MAX_WRITE_TRIES = 16;
 
+const pause = () => new Promise((done) => setTimeout(done, 2 + Math.random() * 8));
+
+/**
+ * The attempt limiter on the security table: one item per customer number, known or not, holding
+ * the attempts of the last 24 hours. The rules are `attempt-window.ts`; each change is a
+ * read then a write conditioned on the version read, so two requests never both take the last slot.
+ */
 export function attemptLimiter(
   client: DynamoDBDocumentClient,
   table: string,
   config: LimiterConfig,
 ): AttemptLimiter {
   const key = (customerNumber: string) => ({ pk: `ATTEMPTS#${customerNumber}` });
-  const expiry = (nowMs: number, extraMs = 0) =>
-    epochSeconds(nowMs + extraMs + Math.max(config.windowSeconds, LOCKOUT_MEMORY_SECONDS) * 1000);
 
-  return {
-    async reserve(customerNumber, now) {
-      const nowMs = now.getTime();
-      const floor = nowMs - config.windowSeconds * 1000;
-      const notLocked = "(attribute_not_exists(lockedUntil) OR lockedUntil <= :now)";
-      try {
-        // A new window: no counter yet, or the last window is over.
-        const out = await client.send(
-          new UpdateCommand({
-            TableName: table,
-            Key: key(customerNumber),
-            UpdateExpression: "SET attempts = :one, windowStart = :now, expiresAtEpoch = :exp",
-            ConditionExpression: `(attribute_not_exists(pk) OR windowStart < :floor) AND ${notLocked}`,
-            ExpressionAttributeValues: { ":one": 1, ":now": nowMs, ":floor": floor, ":exp": expiry(nowMs) },
-            ReturnValues: "ALL_NEW",
-          }),
-        );
-        return reservation(out.Attributes);
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-      }
-      try {
-        // The window is open: one more attempt, if it has room.
-        const out = await client.send(
-          new UpdateCommand({
-            TableName: table,
-            Key: key(customerNumber),
-            UpdateExpression: "SET attempts = attempts + :one, expiresAtEpoch = :exp",
-            ConditionExpression: `windowStart >= :floor AND attempts < :max AND ${notLocked}`,
-            ExpressionAttributeValues: {
-              ":one": 1,
-              ":now": nowMs,
-              ":floor": floor,
-              ":max": config.maxFailures,
-              ":exp": expiry(nowMs),
-            },
-            ReturnValues: "ALL_NEW",
-            ReturnValuesOnConditionCheckFailure: "ALL_OLD",
-          }),
-        );
-        return reservation(out.Attributes);
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-        const item = conditionFailureItem(error) ?? (await read(customerNumber));
-        const lockedUntil = Number(item?.lockedUntil ?? 0);
-        const windowEnd = Number(item?.windowStart ?? nowMs) + config.windowSeconds * 1000;
-        const until = lockedUntil > nowMs ? lockedUntil : windowEnd;
-        return {
-          allowed: false,
-          attempts: Number(item?.attempts ?? config.maxFailures),
-          lockouts: Number(item?.lockouts ?? 0),
-          retryAfterSeconds: Math.max(1, Math.ceil((until - nowMs) / 1000)),
-        };
-      }
-    },
+  async function read(customerNumber: string): Promise<{ state: AttemptState; version: number }> {
+    const out = await client.send(
+      new GetCommand({ TableName: table, Key: key(customerNumber), ConsistentRead: true }),
+    );
+    const item = out.Item;
+    const state: AttemptState = {
+      attempts: Array.isArray(item?.attempts) ? (item.attempts as unknown[]).map(Number) : [],
+      ...(item?.lockedUntil !== undefined ? { lockedUntil: Number(item.lockedUntil) } : {}),
+      ...(item?.lockouts !== undefined ? { lockouts: Number(item.lockouts) } : {}),
+    };
+    return { state, version: Number(item?.version ?? 0) };
+  }
 
-    async recordFailure(customerNumber, reserved, now) {
-      if (reserved.attempts < config.maxFailures) return false;
-      const nowMs = now.getTime();
-      const seconds = lockoutSeconds(config, reserved.lockouts);
+  /** Writes the attempts list if nobody changed the item since it was read; false when someone did. */
+  async function writeAttempts(customerNumber: string, next: AttemptState, version: number): Promise<boolean> {
+    try {
       await client.send(
         new UpdateCommand({
           TableName: table,
           Key: key(customerNumber),
-          // The window starts over when the lockout ends.
-          UpdateExpression:
-            "SET lockedUntil = :until, attempts = :zero, windowStart = :zero, expiresAtEpoch = :exp ADD lockouts :one",
+          UpdateExpression: "SET attempts = :attempts, version = :next, expiresAtEpoch = :exp",
+          ConditionExpression: "attribute_not_exists(pk) OR version = :version",
           ExpressionAttributeValues: {
-            ":until": nowMs + seconds * 1000,
+            ":attempts": [...next.attempts],
+            ":version": version,
+            ":next": version + 1,
+            ":exp": epochSeconds(stateExpiry(next)),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  return {
+    async reserve(customerNumber, now) {
+      const nowMs = now.getTime();
+      for (let tries = 0; tries < MAX_WRITE_TRIES; tries++) {
+        const { state, version } = await read(customerNumber);
+        const result = reserveAttempt(state, nowMs, config);
+        if (!result.allowed) return result;
+        if (await writeAttempts(customerNumber, result.next, version)) return result;
+        await pause();
+      }
+      // Still contended after every try: refuse rather than evaluate without a reservation.
+      return { allowed: false, retryAfterSeconds: 1, reason: "window" };
+    },
+
+    async recordFailure(customerNumber, reserved, now) {
+      const lockout = lockoutAfterFailure(reserved.reservation, now.getTime(), config);
+      if (!lockout) return false;
+      await client.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: key(customerNumber),
+          // The version moves too: a reservation read before the lockout must read again.
+          UpdateExpression:
+            "SET lockedUntil = :until, lockouts = :lockouts, version = if_not_exists(version, :zero) + :one, expiresAtEpoch = :exp",
+          ExpressionAttributeValues: {
+            ":until": lockout.lockedUntil,
+            ":lockouts": lockout.lockouts,
             ":zero": 0,
             ":one": 1,
-            ":exp": expiry(nowMs, seconds * 1000),
+            ":exp": epochSeconds(lockout.lockedUntil + DAY_MS),
           },
         }),
       );
       return true;
     },
 
-    async reset(customerNumber) {
+    async release(customerNumber, reserved) {
+      for (let tries = 0; tries < MAX_WRITE_TRIES; tries++) {
+        const { state, version } = await read(customerNumber);
+        const next = releaseAttempt(state, reserved.reservation);
+        if (next === state || (await writeAttempts(customerNumber, next, version))) return;
+        await pause();
+      }
+    },
+
+    async clear(customerNumber) {
       await client.send(
         new UpdateCommand({
           TableName: table,
           Key: key(customerNumber),
-          UpdateExpression: "SET attempts = :zero, windowStart = :zero",
-          ExpressionAttributeValues: { ":zero": 0 },
+          UpdateExpression:
+            "SET attempts = :none, version = if_not_exists(version, :zero) + :one REMOVE lockedUntil, lockouts",
+          ExpressionAttributeValues: { ":none": [], ":zero": 0, ":one": 1 },
         }),
       );
     },
-  };
-
-  async function read(customerNumber: string) {
-    const out = await client.send(
-      new GetCommand({ TableName: table, Key: key(customerNumber), ConsistentRead: true }),
-    );
-    return out.Item;
-  }
-}
-
-function reservation(item: Record<string, unknown> | undefined): AttemptReservation {
-  return {
-    allowed: true,
-    attempts: Number(item?.attempts ?? 1),
-    lockouts: Number(item?.lockouts ?? 0),
-    retryAfterSeconds: 0,
   };
 }
 

@@ -13,6 +13,10 @@ export const env = {
   verifyMaxFailures: "VERIFY_MAX_FAILURES",
   verifyWindowSeconds: "VERIFY_WINDOW_SECONDS",
   verifyLockoutSeconds: "VERIFY_LOCKOUT_SECONDS",
+  verifyDailyMaxFailures: "VERIFY_DAILY_MAX_FAILURES",
+  verifyGlobalFailuresPerHour: "VERIFY_GLOBAL_FAILURES_PER_HOUR",
+  /** The queue of step-up challenges whose code e-mail is sent off the answer's critical path. */
+  stepUpQueueUrl: "STEP_UP_QUEUE_URL",
   noticeDelayDays: "NOTICE_DELAY_DAYS",
 } as const;
 

@@ -5,6 +5,8 @@ import type { StageConfig } from "./stages";
 export interface StatefulNames {
   readonly sesConfigurationSetName: string;
   readonly pepperSecretName: string;
+  /** The step-up code queue of the stateless stack. */
+  readonly stepUpQueueUrl: string;
 }
 
 /**
@@ -24,6 +26,9 @@ export function functionEnvironment(stage: StageConfig, names: StatefulNames): R
     [env.verifyMaxFailures]: String(stage.verification.maxFailures),
     [env.verifyWindowSeconds]: String(stage.verification.windowSeconds),
     [env.verifyLockoutSeconds]: String(stage.verification.lockoutSeconds),
+    [env.verifyDailyMaxFailures]: String(stage.verification.dailyMaxFailures),
+    [env.verifyGlobalFailuresPerHour]: String(stage.verification.globalFailuresPerHour),
+    [env.stepUpQueueUrl]: names.stepUpQueueUrl,
     [env.noticeDelayDays]: String(stage.notices.delayDays),
   };
 }

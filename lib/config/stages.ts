@@ -33,6 +33,13 @@ export interface StageConfig {
     readonly maxFailures: number;
     readonly windowSeconds: number;
     readonly lockoutSeconds: number;
+    /** Failures of one customer number in any 24 hours before every attempt is refused. */
+    readonly dailyMaxFailures: number;
+    /**
+     * The stage-wide failure budget: at or above this many failed verifications in the last hour,
+     * verification steps up (README, "Guessing"). Sized from the honest failure rate.
+     */
+    readonly globalFailuresPerHour: number;
   };
   /** The SES account's maximum send rate; the notice sender paces itself below it. */
   readonly sesMaxSendRatePerSecond: number;
@@ -80,7 +87,13 @@ const DEFAULT_REGION = "ca-central-1";
 const common = {
   region: DEFAULT_REGION,
   supportPhone: DEFAULT_SUPPORT_PHONE,
-  verification: { maxFailures: 5, windowSeconds: 900, lockoutSeconds: 900 },
+  verification: {
+    maxFailures: 5,
+    windowSeconds: 900,
+    lockoutSeconds: 900,
+    dailyMaxFailures: 10,
+    globalFailuresPerHour: 50,
+  },
   notices: { delayDays: 3, scheduleTime: "06:00", timeZone: "America/Toronto" },
   logLevel: "INFO",
 } as const satisfies Partial<StageConfig>;
@@ -131,6 +144,9 @@ const stages: Readonly<Record<StageName, StageConfig>> = {
     webBaseUrl: "https://services.example.ca",
     sesFromAddress: "no-reply@services.example.ca",
     sesMaxSendRatePerSecond: 14,
+    // 25 failed verifications an hour: about twice the honest failures of a busy hour (README,
+    // "Guessing"), and low enough that guessing stays under 0.01 takeovers a day.
+    verification: { ...common.verification, globalFailuresPerHour: 25 },
     logRetention: RetentionDays.ONE_YEAR,
     api: {
       throttle: { rateLimit: 200, burstLimit: 400 },

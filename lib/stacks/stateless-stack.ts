@@ -1,6 +1,7 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from "aws-cdk-lib";
 import * as apigw from "aws-cdk-lib/aws-apigateway";
 import * as logs from "aws-cdk-lib/aws-logs";
+import * as sqs from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
 import {
   AUTHORIZER_CACHE_TTL_SECONDS,
@@ -80,6 +81,7 @@ export class StatelessStack extends Stack {
   readonly authorizerFunction: ApiFunction;
   readonly webAcl: ApiWebAcl;
   readonly notices: NoticePipeline;
+  readonly stepUpQueue: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -90,10 +92,26 @@ export class StatelessStack extends Stack {
     const removalPolicy = stage.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     checkEnrollmentRoutes(routes);
 
+    // Step-up challenges whose code e-mail goes out off the verification's critical path.
+    this.stepUpQueue = new sqs.Queue(this, "StepUpQueue", {
+      queueName: `${prefix}-step-up-codes`,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // A code is valid 15 minutes: a message older than that is worth nothing.
+      retentionPeriod: Duration.minutes(15),
+      visibilityTimeout: Duration.seconds(60),
+    });
+    Validations.of(this.stepUpQueue).acknowledge({
+      id: "AwsSolutions-SQS3",
+      reason:
+        "A step-up message is worth nothing after the code's 15 minutes: a failed send is retried within them, then dropped on purpose (the customer asks again).",
+    });
+
     const environment = {
       ...functionEnvironment(stage, {
         sesConfigurationSetName: stateful.emailConfigurationSet.configurationSetName,
         pepperSecretName: stateful.pepperSecretName,
+        stepUpQueueUrl: this.stepUpQueue.queueUrl,
       }),
       [userPoolEnv.userPoolId]: stateful.userPool.userPoolId,
       [userPoolEnv.webClientId]: stateful.webClient.userPoolClientId,

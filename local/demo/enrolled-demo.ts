@@ -55,6 +55,7 @@ export async function ensureEnrolledDemo(options: {
           maxFailures: 5,
           windowSeconds: 900,
           lockoutSeconds: 900,
+          dailyMaxFailures: 10,
         }),
         directory: accountDirectory(client, tables),
         tokens: verificationTokens(client, tables.security),

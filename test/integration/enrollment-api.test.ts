@@ -114,13 +114,16 @@ describe("POST /v1/enrollment/verifications", () => {
     expect((await world.verifyBill(n)).status).toBe(429);
   });
 
-  it("a success resets the count of failures", async () => {
+  it("a success keeps the failures before it: the 5th failure in the window still locks", async () => {
     const n = customer();
     await world.seedAccount(n);
-    for (let i = 0; i < 4; i++) await world.verifyBill(n, "11111");
+    for (let i = 0; i < 3; i++) expect((await world.verifyBill(n, "11111")).status).toBe(403);
     expect((await world.verifyBill(n)).status).toBe(200);
-    for (let i = 0; i < 4; i++) expect((await world.verifyBill(n, "11111")).status).toBe(403);
-    expect((await world.verifyBill(n)).status).toBe(200);
+    expect((await world.verifyBill(n, "11111")).status).toBe(403);
+    expect((await world.verifyBill(n, "11111")).status).toBe(403);
+    const locked = await world.verifyBill(n);
+    expect(locked.status).toBe(429);
+    expect(Number(locked.headers.get("retry-after"))).toBeGreaterThan(890);
   });
 });
 

@@ -1,4 +1,5 @@
 import type { Language } from "../language";
+import type { Reservation } from "./attempt-window";
 
 /**
  * What the enrollment use cases need from the outside world. Adapters (DynamoDB, Cognito, SES)
@@ -46,23 +47,28 @@ export interface EnrollmentLock {
   readonly lockOwner: string;
 }
 
-export interface AttemptReservation {
-  readonly allowed: boolean;
-  /** After this attempt: how many attempts the window holds, and how many lockouts came before. */
-  readonly attempts: number;
-  readonly lockouts: number;
-  /** When refused: seconds until an attempt may be evaluated again. */
-  readonly retryAfterSeconds: number;
-}
+/** A reserved evaluation, or a refusal that says how long to wait (the rules: attempt-window.ts). */
+export type AttemptReservation =
+  | { readonly allowed: true; readonly reservation: Reservation }
+  | {
+      readonly allowed: false;
+      /** Seconds until an attempt may be evaluated again. */
+      readonly retryAfterSeconds: number;
+      readonly reason: "lockout" | "window" | "day";
+    };
+
+export type GrantedReservation = Extract<AttemptReservation, { allowed: true }>;
 
 /** Counts attempts per customer number, known or not, with atomic conditional writes. */
 export interface AttemptLimiter {
-  /** Reserves the right to evaluate one attempt; refused during a lockout or when the window is full. */
+  /** Reserves the right to evaluate one attempt; refused during a lockout or when a limit is reached. */
   reserve(customerNumber: string, now: Date): Promise<AttemptReservation>;
-  /** The evaluated attempt failed; at the limit this starts a lockout (longer each time): true then. */
-  recordFailure(customerNumber: string, reservation: AttemptReservation, now: Date): Promise<boolean>;
-  /** The evaluated attempt succeeded: the count starts over. */
-  reset(customerNumber: string): Promise<void>;
+  /** The evaluated attempt failed: it stays counted; the one that fills the window locks (true then). */
+  recordFailure(customerNumber: string, reservation: GrantedReservation, now: Date): Promise<boolean>;
+  /** The evaluated attempt succeeded: its reservation is given back (earlier failures stay counted). */
+  release(customerNumber: string, reservation: GrantedReservation): Promise<void>;
+  /** Support's unlock: forgets every failure and lockout of the customer number. */
+  clear(customerNumber: string): Promise<void>;
 }
 
 export interface AccountDirectory {

@@ -59,7 +59,7 @@ function matches(request: VerificationRequest, secrets: AccountSecrets, pepper: 
 /**
  * Proves that the caller holds an account. Known and unknown customer numbers take the same path:
  * reserve an attempt (atomic, so parallel guesses cannot beat the limit), read the account and its
- * profile, compare hashes, record the failure. Success resets the count and issues a 15-minute,
+ * profile, compare hashes, record the failure. Success gives its reservation back and issues a 15-minute,
  * single-use token, stored only as its hash.
  */
 export async function verifyOwnership(
@@ -76,7 +76,7 @@ export async function verifyOwnership(
     const lockedOut = await deps.limiter.recordFailure(request.customerNumber, reservation, now);
     return { outcome: "failed", lockedOut };
   }
-  await deps.limiter.reset(request.customerNumber);
+  await deps.limiter.release(request.customerNumber, reservation);
   if (profile?.status === "ACTIVE") return { outcome: "already-enrolled" };
   const token = newToken();
   const expiresAt = new Date(now.getTime() + (deps.tokenTtlSeconds ?? VERIFICATION_TOKEN_TTL_SECONDS) * 1000);

@@ -1,4 +1,10 @@
-import { type LimiterConfig, lockoutSeconds } from "../../../lambdas/adapters/security-store";
+import {
+  type AttemptState,
+  type LimiterConfig,
+  lockoutAfterFailure,
+  releaseAttempt,
+  reserveAttempt,
+} from "../../../lambdas/domain/enrollment/attempt-window";
 import type { ConfirmationDeps } from "../../../lambdas/domain/enrollment/confirm-email";
 import type { EnrollmentDeps, EnrollmentRequest } from "../../../lambdas/domain/enrollment/enroll";
 import { enroll } from "../../../lambdas/domain/enrollment/enroll";
@@ -40,7 +46,8 @@ import { factorHash } from "../../../lambdas/domain/verification-hash";
 export type PortMethod =
   | "limiter.reserve"
   | "limiter.recordFailure"
-  | "limiter.reset"
+  | "limiter.release"
+  | "limiter.clear"
   | "directory.lookup"
   | "verificationTokens.issue"
   | "verificationTokens.consume"
@@ -227,78 +234,43 @@ export class ConditionFailed extends Error {
 // Security table: attempts, verification tokens, confirmation tokens
 // ---------------------------------------------------------------------------------------------
 
-interface AttemptsItem {
-  attempts: number;
-  windowStart: number;
-  lockedUntil?: number;
-  lockouts?: number;
-}
-
-export const DEFAULT_LIMITS: LimiterConfig = { maxFailures: 5, windowSeconds: 900, lockoutSeconds: 900 };
+export const DEFAULT_LIMITS: LimiterConfig = {
+  maxFailures: 5,
+  windowSeconds: 900,
+  lockoutSeconds: 900,
+  dailyMaxFailures: 10,
+};
 
 /**
- * Same conditions as attemptLimiter (security-store.ts). TTL deletion is not simulated: DynamoDB
- * deletes expired items lazily, and no condition of the adapter reads the expiry.
+ * The rules of attemptLimiter (attempt-window.ts, shared), with the state in a Map: each call reads
+ * and writes within one step, as the adapter's conditional write makes it. TTL deletion is not
+ * simulated: no rule reads the expiry.
  */
 export function fakeLimiter(io: Io, config: LimiterConfig = DEFAULT_LIMITS) {
-  const items = new Map<string, AttemptsItem>();
-  const granted = (item: AttemptsItem): AttemptReservation => ({
-    allowed: true,
-    attempts: item.attempts,
-    lockouts: item.lockouts ?? 0,
-    retryAfterSeconds: 0,
-  });
+  const items = new Map<string, AttemptState>();
+  const state = (customerNumber: string): AttemptState => items.get(customerNumber) ?? { attempts: [] };
   const limiter: AttemptLimiter = {
     reserve: (customerNumber, now) =>
-      io.run("limiter.reserve", () => {
-        const nowMs = now.getTime();
-        const floor = nowMs - config.windowSeconds * 1000;
-        const item = items.get(customerNumber);
-        const notLocked = item?.lockedUntil === undefined || item.lockedUntil <= nowMs;
-        // A new window: no counter yet, or the last window is over.
-        if ((item === undefined || item.windowStart < floor) && notLocked) {
-          const next: AttemptsItem = { ...item, attempts: 1, windowStart: nowMs };
-          items.set(customerNumber, next);
-          return granted(next);
-        }
-        // The window is open: one more attempt, if it has room.
-        if (
-          item !== undefined &&
-          item.windowStart >= floor &&
-          item.attempts < config.maxFailures &&
-          notLocked
-        ) {
-          const next: AttemptsItem = { ...item, attempts: item.attempts + 1 };
-          items.set(customerNumber, next);
-          return granted(next);
-        }
-        const lockedUntil = item?.lockedUntil ?? 0;
-        const windowEnd = (item?.windowStart ?? nowMs) + config.windowSeconds * 1000;
-        const until = lockedUntil > nowMs ? lockedUntil : windowEnd;
-        return {
-          allowed: false,
-          attempts: item?.attempts ?? config.maxFailures,
-          lockouts: item?.lockouts ?? 0,
-          retryAfterSeconds: Math.max(1, Math.ceil((until - nowMs) / 1000)),
-        };
+      io.run("limiter.reserve", (): AttemptReservation => {
+        const result = reserveAttempt(state(customerNumber), now.getTime(), config);
+        if (!result.allowed) return result;
+        items.set(customerNumber, result.next);
+        return { allowed: true, reservation: result.reservation };
       }),
     recordFailure: (customerNumber, reserved, now) =>
       io.run("limiter.recordFailure", () => {
-        if (reserved.attempts < config.maxFailures) return false;
-        const seconds = lockoutSeconds(config, reserved.lockouts);
-        const item = items.get(customerNumber);
-        items.set(customerNumber, {
-          ...item,
-          lockedUntil: now.getTime() + seconds * 1000,
-          attempts: 0,
-          windowStart: 0,
-          lockouts: (item?.lockouts ?? 0) + 1,
-        });
+        const lockout = lockoutAfterFailure(reserved.reservation, now.getTime(), config);
+        if (!lockout) return false;
+        items.set(customerNumber, { ...state(customerNumber), ...lockout });
         return true;
       }),
-    reset: (customerNumber) =>
-      io.run("limiter.reset", () => {
-        items.set(customerNumber, { ...items.get(customerNumber), attempts: 0, windowStart: 0 });
+    release: (customerNumber, reserved) =>
+      io.run("limiter.release", () => {
+        items.set(customerNumber, releaseAttempt(state(customerNumber), reserved.reservation));
+      }),
+    clear: (customerNumber) =>
+      io.run("limiter.clear", () => {
+        items.set(customerNumber, { attempts: [] });
       }),
   };
   return { limiter, items };

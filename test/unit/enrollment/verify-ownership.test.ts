@@ -6,7 +6,7 @@ import {
   type VerificationRequest,
   verifyOwnership,
 } from "../../../lambdas/domain/enrollment/verify-ownership";
-import { DEFAULT_FACTORS, T0, type World, world } from "../../support/fakes/enrollment-fakes";
+import { DEFAULT_FACTORS, DEFAULT_LIMITS, T0, type World, world } from "../../support/fakes/enrollment-fakes";
 
 const CUSTOMER = "1234567";
 const UNKNOWN = "7654321";
@@ -30,8 +30,8 @@ const account = (
   ...overrides,
 });
 
-function setup() {
-  const w = world();
+function setup(limits?: Partial<typeof DEFAULT_LIMITS>) {
+  const w = world({ limits: { ...DEFAULT_LIMITS, ...limits } });
   w.seedAccount(CUSTOMER);
   const verify = (request: VerificationRequest) => verifyOwnership(request, w.verifyDeps);
   return { w, verify };
@@ -168,11 +168,39 @@ describe("verifyOwnership: attempt limit and lockouts", () => {
     expect(w.calls).toEqual(["limiter.reserve"]);
   });
 
-  it("failures spread over more than the window do not lock out", async () => {
+  it("failures spread over more than the window do not lock out, up to the daily cap", async () => {
     const { w, verify } = setup();
-    for (let i = 0; i < 12; i++) {
+    for (let i = 0; i < 10; i++) {
       expect(await verify(bill(CUSTOMER, WRONG_CODE))).toEqual({ outcome: "failed", lockedOut: false });
       w.clock.advance(240); // 4 failures at most in any 15 minutes
+    }
+    // The 11th failure of the day is refused, even right, until the first one is 24 hours old.
+    expect(await verify(bill(CUSTOMER))).toEqual({ outcome: "locked", retryAfterSeconds: 86_400 - 2_400 });
+    w.clock.advance(86_400 - 2_400 - 1);
+    expect(await verify(bill(CUSTOMER))).toMatchObject({ outcome: "locked", retryAfterSeconds: 1 });
+    w.clock.advance(1);
+    expect((await verify(bill(CUSTOMER))).outcome).toBe("verified");
+  });
+
+  it("the window slides: 4 failures at the end of one 15 minutes and 1 at the start of the next lock", async () => {
+    const { w, verify } = setup();
+    w.clock.advance(890);
+    expect(await failTimes(verify, CUSTOMER, 4)).toEqual(
+      Array(4).fill({ outcome: "failed", lockedOut: false }),
+    );
+    w.clock.advance(20); // past the 900 s of a window anchored at the start
+    expect(await verify(bill(CUSTOMER, WRONG_CODE))).toEqual({ outcome: "failed", lockedOut: true });
+    expect(await verify(bill(CUSTOMER))).toEqual({ outcome: "locked", retryAfterSeconds: 900 });
+  });
+
+  it("an honest customer with 3 typos, then the right code, is never refused, even twice a day", async () => {
+    const { w, verify } = setup();
+    for (let round = 0; round < 2; round++) {
+      expect(await failTimes(verify, CUSTOMER, 3)).toEqual(
+        Array(3).fill({ outcome: "failed", lockedOut: false }),
+      );
+      expect((await verify(bill(CUSTOMER))).outcome).toBe("verified");
+      w.clock.advance(3_600);
     }
   });
 
@@ -195,7 +223,8 @@ describe("verifyOwnership: attempt limit and lockouts", () => {
   });
 
   it("the second lockout is twice as long, and they keep doubling up to 24 hours", async () => {
-    const { w, verify } = setup();
+    // The daily cap would refuse first: lift it to watch the lockouts alone.
+    const { w, verify } = setup({ dailyMaxFailures: 1_000 });
     const expected = [900, 1800, 3600, 7200, 14400, 28800, 57600, 86400, 86400, 86400];
     const seen: number[] = [];
     for (const _ of expected) {
@@ -208,12 +237,10 @@ describe("verifyOwnership: attempt limit and lockouts", () => {
     expect(seen).toEqual(expected);
   });
 
-  it("success resets the count", async () => {
+  it("a success does not wipe the failures before it: an attacker's count survives the owner's success", async () => {
     const { verify } = setup();
     await failTimes(verify, CUSTOMER, 4);
     expect((await verify(bill(CUSTOMER))).outcome).toBe("verified");
-    const after = await failTimes(verify, CUSTOMER, 4);
-    expect(after).toEqual(Array(4).fill({ outcome: "failed", lockedOut: false }));
     expect(await verify(bill(CUSTOMER, WRONG_CODE))).toEqual({ outcome: "failed", lockedOut: true });
   });
 
