@@ -298,7 +298,8 @@ export interface OpenApiOperation {
   readonly parameters: readonly Record<string, unknown>[];
   readonly requestBody?: Record<string, unknown>;
   readonly responses: Readonly<Record<string, OpenApiResponse>>;
-  readonly security?: readonly Record<string, readonly string[]>[];
+  /** The bearer scheme for a signed-in route; `[]` says explicitly that a public route needs none. */
+  readonly security: readonly Record<string, readonly string[]>[];
 }
 
 export interface OpenApiResponse {
@@ -472,7 +473,7 @@ function operationFor(route: RouteDefinition, doc: OperationDoc): OpenApiOperati
         }
       : {}),
     responses,
-    ...(route.auth ? { security: [{ [SECURITY_SCHEME]: [] }] } : {}),
+    security: route.auth ? [{ [SECURITY_SCHEME]: [] }] : [],
   };
 }
 

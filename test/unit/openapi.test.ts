@@ -145,7 +145,7 @@ describe("OpenAPI document", () => {
     for (const route of routes) {
       const op = operation(route.method, route.path);
       expect(op.parameters).toContainEqual({ $ref: "#/components/parameters/AcceptLanguage" });
-      expect(op.security).toEqual(route.auth ? [{ cognito: [] }] : undefined);
+      expect(op.security).toEqual(route.auth ? [{ cognito: [] }] : []);
     }
     expect(operation("PATCH", "/v1/me").requestBody).toEqual({
       required: true,
