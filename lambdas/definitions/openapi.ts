@@ -69,12 +69,43 @@ interface Bilingual {
   readonly en: string;
 }
 
+/**
+ * The groups of operations, in the document's order; each operation belongs to one. A tag groups by
+ * who may call: the enrollment steps are public, the account routes need the customer's token.
+ */
+export const operationTags = {
+  api: {
+    name: "API",
+    description: { fr: "L'état de l'API et ce document", en: "The API's health and this document" },
+  },
+  enrollment: {
+    name: "Inscription / Enrollment",
+    description: {
+      fr:
+        "Prouver la propriété d'un compte, créer le profil d'authentification et confirmer l'adresse " +
+        "courriel, sans être connecté",
+      en:
+        "Prove ownership of an account, create the authentication profile and confirm the e-mail " +
+        "address, without signing in",
+    },
+  },
+  account: {
+    name: "Mon compte / My account",
+    description: {
+      fr: "Le profil, les factures et le contrat du client connecté (jeton Cognito)",
+      en: "The signed-in customer's profile, bills and contract (Cognito token)",
+    },
+  },
+} as const satisfies Record<string, { name: string; description: Bilingual }>;
+
 /** What the document says about one operation, beyond what the route table knows. */
 export interface OperationDoc {
   /** Defaults to the function name; required to tell apart the routes of a function serving several. */
   readonly operationId?: string;
+  readonly tag: keyof typeof operationTags;
   readonly summary: Bilingual;
-  readonly description?: Bilingual;
+  /** What a client needs beyond the summary: behaviour, limits, what repeating the call does. */
+  readonly description: Bilingual;
   /** The JSON body (required when present). Adds the errors of parseBody: 400, 413, 415. */
   readonly request?: RequestSchemaName;
   readonly success: {
@@ -97,7 +128,12 @@ export interface PerRouteDoc {
  */
 export const operationDocs: Readonly<Partial<Record<ApiFunctionName, OperationDoc | PerRouteDoc>>> = {
   health: {
+    tag: "api",
     summary: { fr: "État de l'API", en: "API health" },
+    description: {
+      fr: "Répond 200 dès que l'API et ses fonctions répondent ; ne consulte aucune base de données.",
+      en: "Answers 200 as soon as the API and its functions answer; reads no database.",
+    },
     success: {
       status: 200,
       schema: "HealthResponse",
@@ -106,7 +142,12 @@ export const operationDocs: Readonly<Partial<Record<ApiFunctionName, OperationDo
     errors: [],
   },
   openapi: {
+    tag: "api",
     summary: { fr: "Ce document OpenAPI", en: "This OpenAPI document" },
+    description: {
+      fr: "Le document OpenAPI 3.1 de l'API, généré à partir des schémas que les fonctions appliquent.",
+      en: "The OpenAPI 3.1 document of the API, generated from the schemas the functions enforce.",
+    },
     success: {
       status: 200,
       schema: "OpenApiDocument",
@@ -115,6 +156,7 @@ export const operationDocs: Readonly<Partial<Record<ApiFunctionName, OperationDo
     errors: [],
   },
   verifications: {
+    tag: "enrollment",
     summary: { fr: "Prouver la propriété d'un compte", en: "Prove ownership of an account" },
     description: {
       fr:
@@ -136,6 +178,7 @@ export const operationDocs: Readonly<Partial<Record<ApiFunctionName, OperationDo
     errors: ["VERIFICATION_FAILED", "ALREADY_ENROLLED", "TOO_MANY_ATTEMPTS"],
   },
   enrollments: {
+    tag: "enrollment",
     summary: { fr: "Créer le profil d'authentification", en: "Create the authentication profile" },
     description: {
       fr:
@@ -163,6 +206,7 @@ export const operationDocs: Readonly<Partial<Record<ApiFunctionName, OperationDo
     ],
   },
   confirmation: {
+    tag: "enrollment",
     summary: { fr: "Confirmer l'adresse courriel", en: "Confirm the e-mail address" },
     description: {
       fr: "Le lien du courriel de confirmation. Le répéter est sans effet (200 de nouveau).",
@@ -184,7 +228,12 @@ export const operationDocs: Readonly<Partial<Record<ApiFunctionName, OperationDo
     perRoute: {
       "GET /v1/me": {
         operationId: "getMe",
+        tag: "account",
         summary: { fr: "Mon profil", en: "My profile" },
+        description: {
+          fr: "Le numéro de client, le courriel, la langue et le mode de facturation (papier ou électronique).",
+          en: "The customer number, the e-mail address, the language and the billing mode (paper or electronic).",
+        },
         success: {
           status: 200,
           schema: "MeResponse",
@@ -194,6 +243,7 @@ export const operationDocs: Readonly<Partial<Record<ApiFunctionName, OperationDo
       },
       "PATCH /v1/me": {
         operationId: "updateMe",
+        tag: "account",
         summary: {
           fr: "Choisir la facture papier ou électronique, et la langue",
           en: "Choose paper or electronic bills, and the language",
@@ -222,7 +272,12 @@ export const operationDocs: Readonly<Partial<Record<ApiFunctionName, OperationDo
     perRoute: {
       "GET /v1/me/bills": {
         operationId: "listBills",
+        tag: "account",
         summary: { fr: "Mes factures", en: "My bills" },
+        description: {
+          fr: "Les factures du client connecté, la plus récente d'abord, sans lien vers le PDF (voir getBill).",
+          en: "The signed-in customer's bills, newest first, without a link to the PDF (see getBill).",
+        },
         success: {
           status: 200,
           schema: "BillsResponse",
@@ -232,6 +287,7 @@ export const operationDocs: Readonly<Partial<Record<ApiFunctionName, OperationDo
       },
       "GET /v1/me/bills/{billId}": {
         operationId: "getBill",
+        tag: "account",
         summary: { fr: "Une facture, pour l'afficher ou l'imprimer", en: "One bill, to view or print it" },
         description: {
           fr:
@@ -252,6 +308,7 @@ export const operationDocs: Readonly<Partial<Record<ApiFunctionName, OperationDo
   },
   meContract: {
     operationId: "getContract",
+    tag: "account",
     summary: { fr: "Mon contrat", en: "My contract" },
     description: {
       fr: "Avec `documentUrl`, un lien vers le PDF valide 5 minutes, quand il y en a un.",
@@ -293,8 +350,9 @@ const schemaRef = (name: string) => `#/components/schemas/${name}`;
 /** One operation as the document holds it. */
 export interface OpenApiOperation {
   readonly operationId: string;
+  readonly tags: readonly string[];
   readonly summary: string;
-  readonly description?: string;
+  readonly description: string;
   readonly parameters: readonly Record<string, unknown>[];
   readonly requestBody?: Record<string, unknown>;
   readonly responses: Readonly<Record<string, OpenApiResponse>>;
@@ -310,8 +368,15 @@ export interface OpenApiResponse {
 
 export interface OpenApiDocument {
   readonly openapi: "3.1.0";
-  readonly info: { readonly title: string; readonly version: string; readonly description: string };
+  readonly info: {
+    readonly title: string;
+    readonly version: string;
+    readonly description: string;
+    readonly contact: { readonly name: string };
+    readonly license: { readonly name: string; readonly identifier: string };
+  };
   readonly servers: readonly { readonly url: string; readonly description?: string }[];
+  readonly tags: readonly { readonly name: string; readonly description: string }[];
   readonly paths: Readonly<
     Record<string, Readonly<Partial<Record<Lowercase<HttpMethod>, OpenApiOperation>>>>
   >;
@@ -461,8 +526,9 @@ function operationFor(route: RouteDefinition, doc: OperationDoc): OpenApiOperati
   }));
   return {
     operationId: doc.operationId ?? route.function,
+    tags: [operationTags[doc.tag].name],
     summary: bilingual(doc.summary),
-    ...(doc.description ? { description: bilingual(doc.description, "\n\n") } : {}),
+    description: bilingual(doc.description, "\n\n"),
     parameters: [...pathParameters, { $ref: "#/components/parameters/AcceptLanguage" }],
     ...(doc.request
       ? {
@@ -537,8 +603,17 @@ export function buildOpenApiDocument(routeTable: readonly RouteDefinition[] = ro
           "`Cache-Control: no-store` and `X-Content-Type-Options: nosniff`. An unknown route gives 404, a " +
           "wrong method 405.",
       ].join("\n\n"),
+      // The team that runs this backend; the repository names no address or page of its own.
+      contact: { name: "Cablevision, services en ligne / online services" },
+      // package.json is private and grants no licence. OpenAPI 3.1 wants an SPDX expression (or a URL);
+      // SPDX has no id for "all rights reserved", so it is a LicenseRef, SPDX's form for licences off its list.
+      license: { name: "Propriétaire / Proprietary", identifier: "LicenseRef-Proprietary" },
     },
     servers: [{ url: "/" }],
+    tags: Object.values(operationTags).map(({ name, description }) => ({
+      name,
+      description: bilingual(description),
+    })),
     paths,
     components: {
       schemas: { ...requestComponents, ...responseComponents },

@@ -7,6 +7,7 @@ import {
   type OpenApiOperation,
   openApiJson,
   operationDocs,
+  operationTags,
 } from "../../lambdas/definitions/openapi";
 import { apiFunctions, matchRoute, routes } from "../../lambdas/definitions/routes";
 import { errorResponse } from "../../lambdas/definitions/schemas";
@@ -171,6 +172,25 @@ describe("OpenAPI document", () => {
       schema: { type: "string" },
     });
     expect(withAuth.components.securitySchemes.cognito).toMatchObject({ type: "http", scheme: "bearer" });
+  });
+
+  it("describes every operation and puts it under one declared tag; says who runs it and its licence", () => {
+    const declared = document.tags.map((tag) => tag.name);
+    expect(declared).toEqual(Object.values(operationTags).map((tag) => tag.name));
+    for (const tag of document.tags) expect(tag.description).not.toBe("");
+    const used = new Set<string>();
+    for (const route of routes) {
+      const op = operation(route.method, route.path);
+      expect(op.tags).toHaveLength(1);
+      expect(declared).toContain(op.tags[0]);
+      used.add(op.tags[0] as string);
+      expect(op.description, op.operationId).not.toBe("");
+    }
+    // A declared tag with no operation would be an empty section of the rendered document.
+    expect([...used].sort()).toEqual([...declared].sort());
+    expect(operation("GET", "/v1/me").tags).toEqual([operationTags.account.name]);
+    expect(document.info.contact.name).not.toBe("");
+    expect(document.info.license).toMatchObject({ identifier: "LicenseRef-Proprietary" });
   });
 
   it("refuses to build with a route whose function is undocumented", () => {
