@@ -337,6 +337,12 @@ const bodyErrors: readonly ErrorCode[] = [
  */
 const authErrors: readonly ErrorCode[] = ["UNAUTHORIZED", "FORBIDDEN"];
 
+/**
+ * What API Gateway answers by itself for any route on AWS (lib/api/gateway-responses.ts): 429 when the
+ * stage's throttling, which covers every method, or the WAF's enrollment rate rule refuses the request.
+ */
+const gatewayErrors: readonly ErrorCode[] = ["TOO_MANY_REQUESTS"];
+
 /** Errors whose response carries Retry-After (seconds): the lockout, the lock wait, a throttled dependency. */
 const retryAfterCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   "TOO_MANY_ATTEMPTS",
@@ -453,8 +459,10 @@ function errorResponseFor(codes: readonly ErrorCode[]): OpenApiResponse {
       ? { $ref: "#/components/headers/RetryAfter" }
       : {
           description:
-            `Secondes avant de réessayer, avec ${retryAfter.join(", ")} seulement / Seconds before trying ` +
-            `again, with ${retryAfter.join(", ")} only`,
+            // Not "only": the WAF's rate rule sends Retry-After with its TOO_MANY_REQUESTS, API Gateway's
+            // throttling does not, and an undocumented header is not a forbidden one.
+            `Secondes avant de réessayer, toujours présent avec ${retryAfter.join(", ")} / Seconds before ` +
+            `trying again, always present with ${retryAfter.join(", ")}`,
           required: false,
           schema: { type: "integer", minimum: 0 },
         };
@@ -503,7 +511,12 @@ function errorResponseFor(codes: readonly ErrorCode[]): OpenApiResponse {
 }
 
 function operationFor(route: RouteDefinition, doc: OperationDoc): OpenApiOperation {
-  const codes = [...(route.auth ? authErrors : []), ...(doc.request ? bodyErrors : []), ...doc.errors];
+  const codes = [
+    ...(route.auth ? authErrors : []),
+    ...(doc.request ? bodyErrors : []),
+    ...doc.errors,
+    ...gatewayErrors,
+  ];
   const byStatus = new Map<number, ErrorCode[]>();
   for (const code of new Set(codes)) {
     const status = errors[code].status;
@@ -595,13 +608,15 @@ export function buildOpenApiDocument(routeTable: readonly RouteDefinition[] = ro
           "contrat et choisir la facture papier ou électronique. JSON en entrée et en sortie. Toute erreur a " +
           "la même forme (`Error`) ; son message est en français, sauf si `Accept-Language` préfère " +
           "l'anglais. Chaque réponse porte `Cache-Control: no-store` et `X-Content-Type-Options: nosniff`. " +
-          "Une route inconnue donne 404, une mauvaise méthode 405.",
+          "Une route inconnue donne 404, une mauvaise méthode 405. Sur AWS, la limitation de débit de " +
+          "l'API peut refuser toute requête : 429 `TOO_MANY_REQUESTS`.",
         "Online services enrollment: verify ownership of an account, create the authentication profile, " +
           "confirm the e-mail address; once signed in, read one's bills and contract and choose paper or " +
           "electronic bills. JSON in and out. Every error has the same shape (`Error`); its " +
           "message is in French unless `Accept-Language` prefers English. Every response carries " +
           "`Cache-Control: no-store` and `X-Content-Type-Options: nosniff`. An unknown route gives 404, a " +
-          "wrong method 405.",
+          "wrong method 405. On AWS, the API's rate limiting may refuse any request: 429 " +
+          "`TOO_MANY_REQUESTS`.",
       ].join("\n\n"),
       // The team that runs this backend; the repository names no address or page of its own.
       contact: { name: "Cablevision, services en ligne / online services" },

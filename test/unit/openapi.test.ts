@@ -103,8 +103,9 @@ describe("OpenAPI document", () => {
 
   it("answers the statuses of the contract, with Retry-After where the contract has it", () => {
     const statuses = (method: string, path: string) => Object.keys(operation(method, path).responses);
-    expect(statuses("GET", "/v1/health")).toEqual(["200"]);
-    expect(statuses("GET", "/v1/openapi.json")).toEqual(["200"]);
+    // Every operation has API Gateway's 429 TOO_MANY_REQUESTS (the stage's throttling, on AWS).
+    expect(statuses("GET", "/v1/health")).toEqual(["200", "429"]);
+    expect(statuses("GET", "/v1/openapi.json")).toEqual(["200", "429"]);
     expect(statuses("POST", "/v1/enrollment/verifications")).toEqual([
       "200",
       "400",
@@ -114,26 +115,39 @@ describe("OpenAPI document", () => {
       "415",
       "429",
     ]);
-    expect(statuses("POST", "/v1/enrollments")).toEqual(["201", "400", "401", "409", "413", "415", "503"]);
+    expect(statuses("POST", "/v1/enrollments")).toEqual([
+      "201",
+      "400",
+      "401",
+      "409",
+      "413",
+      "415",
+      "429",
+      "503",
+    ]);
     expect(statuses("POST", "/v1/enrollments/confirmation")).toEqual([
       "200",
       "400",
       "401",
       "413",
       "415",
+      "429",
       "503",
     ]);
 
-    expect(statuses("GET", "/v1/me")).toEqual(["200", "401", "403"]);
-    expect(statuses("PATCH", "/v1/me")).toEqual(["200", "400", "401", "403", "413", "415"]);
-    expect(statuses("GET", "/v1/me/bills")).toEqual(["200", "401", "403"]);
-    expect(statuses("GET", "/v1/me/bills/{billId}")).toEqual(["200", "401", "403", "404"]);
-    expect(statuses("GET", "/v1/me/contract")).toEqual(["200", "401", "403", "404"]);
+    expect(statuses("GET", "/v1/me")).toEqual(["200", "401", "403", "429"]);
+    expect(statuses("PATCH", "/v1/me")).toEqual(["200", "400", "401", "403", "413", "415", "429"]);
+    expect(statuses("GET", "/v1/me/bills")).toEqual(["200", "401", "403", "429"]);
+    expect(statuses("GET", "/v1/me/bills/{billId}")).toEqual(["200", "401", "403", "404", "429"]);
+    expect(statuses("GET", "/v1/me/contract")).toEqual(["200", "401", "403", "404", "429"]);
 
+    // The lockout's 429 always has Retry-After; API Gateway's throttling 429 has none.
     const verifications = operation("POST", "/v1/enrollment/verifications").responses;
-    expect(verifications["429"]?.headers?.["Retry-After"]).toEqual({
-      $ref: "#/components/headers/RetryAfter",
+    expect(verifications["429"]?.headers?.["Retry-After"]).toMatchObject({
+      required: false,
+      description: expect.stringContaining("always present with TOO_MANY_ATTEMPTS"),
     });
+    expect(operation("GET", "/v1/health").responses["429"]?.headers).toBeUndefined();
     expect(verifications["403"]?.headers).toBeUndefined();
     const enrollments = operation("POST", "/v1/enrollments").responses;
     expect(enrollments["503"]?.headers?.["Retry-After"]).toEqual({ $ref: "#/components/headers/RetryAfter" });
@@ -164,7 +178,7 @@ describe("OpenAPI document", () => {
     ]);
     const op = withAuth.paths["/v1/me/bills/{billId}"]?.get;
     expect(op?.security).toEqual([{ cognito: [] }]);
-    expect(Object.keys(op?.responses ?? {})).toEqual(["200", "401", "403"]);
+    expect(Object.keys(op?.responses ?? {})).toEqual(["200", "401", "403", "429"]);
     expect(op?.parameters[0]).toEqual({
       name: "billId",
       in: "path",
