@@ -58,7 +58,6 @@ const responseSchemas = {
   BillResponse: billResponse,
   ContractResponse: contractResponse,
   OpenApiDocument: openApiDocumentSchema,
-  Error: errorResponse,
 } as const satisfies Record<string, z.ZodType>;
 
 type RequestSchemaName = keyof typeof requestSchemas;
@@ -451,6 +450,26 @@ function toComponents(
   );
 }
 
+/**
+ * The error body of one status: errorResponse with `code` narrowed to that status's codes, converted
+ * whole. Not allOf [Error, { error: { code } }]: that second branch describes `error` without its
+ * message and fields, and strict readers (Redocly's example check, generators that close objects)
+ * take an object schema to list all of its properties.
+ */
+function errorSchemaFor(codes: readonly ErrorCode[]): JsonSchema {
+  const [first, ...others] = codes;
+  if (first === undefined) throw new Error("OpenAPI: an error response needs at least one code.");
+  const narrowed = errorResponse.extend({
+    error: errorResponse.shape.error.extend({ code: z.enum([first, ...others]) }),
+  });
+  const { $schema: _schema, ...schema } = z.toJSONSchema(narrowed, {
+    io: "output",
+    target: "draft-2020-12",
+    unrepresentable: "throw",
+  });
+  return schema;
+}
+
 function errorResponseFor(codes: readonly ErrorCode[]): OpenApiResponse {
   const retryAfter = codes.filter((code) => retryAfterCodes.has(code));
   // Every code of the status carries it: the shared header; only some: an optional header saying which.
@@ -477,17 +496,7 @@ function errorResponseFor(codes: readonly ErrorCode[]): OpenApiResponse {
       : {}),
     content: {
       "application/json": {
-        schema: {
-          allOf: [
-            { $ref: schemaRef("Error") },
-            {
-              type: "object",
-              properties: {
-                error: { type: "object", properties: { code: { type: "string", enum: [...codes] } } },
-              },
-            },
-          ],
-        },
+        schema: errorSchemaFor(codes),
         examples: Object.fromEntries(
           codes.map((code) => [
             code,
@@ -606,17 +615,18 @@ export function buildOpenApiDocument(routeTable: readonly RouteDefinition[] = ro
         "Inscription aux services en ligne : vérifier la propriété d'un compte, créer le profil " +
           "d'authentification, confirmer l'adresse courriel ; une fois connecté, lire ses factures et son " +
           "contrat et choisir la facture papier ou électronique. JSON en entrée et en sortie. Toute erreur a " +
-          "la même forme (`Error`) ; son message est en français, sauf si `Accept-Language` préfère " +
-          "l'anglais. Chaque réponse porte `Cache-Control: no-store` et `X-Content-Type-Options: nosniff`. " +
+          "la même forme : `error.code`, `error.message` et, pour une requête invalide, `error.fields` ; le " +
+          "message est en français, sauf si `Accept-Language` préfère l'anglais. Chaque réponse porte " +
+          "`Cache-Control: no-store` et `X-Content-Type-Options: nosniff`. " +
           "Une route inconnue donne 404, une mauvaise méthode 405. Sur AWS, la limitation de débit de " +
           "l'API peut refuser toute requête : 429 `TOO_MANY_REQUESTS`.",
         "Online services enrollment: verify ownership of an account, create the authentication profile, " +
           "confirm the e-mail address; once signed in, read one's bills and contract and choose paper or " +
-          "electronic bills. JSON in and out. Every error has the same shape (`Error`); its " +
-          "message is in French unless `Accept-Language` prefers English. Every response carries " +
-          "`Cache-Control: no-store` and `X-Content-Type-Options: nosniff`. An unknown route gives 404, a " +
-          "wrong method 405. On AWS, the API's rate limiting may refuse any request: 429 " +
-          "`TOO_MANY_REQUESTS`.",
+          "electronic bills. JSON in and out. Every error has the same shape: `error.code`, `error.message` " +
+          "and, for an invalid request, `error.fields`; the message is in French unless `Accept-Language` " +
+          "prefers English. Every response carries `Cache-Control: no-store` and `X-Content-Type-Options: " +
+          "nosniff`. An unknown route gives 404, a wrong method 405. On AWS, the API's rate limiting may " +
+          "refuse any request: 429 `TOO_MANY_REQUESTS`.",
       ].join("\n\n"),
       // The team that runs this backend; the repository names no address or page of its own.
       contact: { name: "Cablevision, services en ligne / online services" },

@@ -95,7 +95,19 @@ describe("OpenAPI document", () => {
             const example = content.examples?.[code] as { value: unknown };
             expect(errorResponse.safeParse(example.value).success).toBe(true);
           }
-          expect(JSON.stringify(content.schema)).toContain(JSON.stringify(codes));
+          // The whole error shape with `code` narrowed, in one schema: no allOf whose branches each
+          // describe part of `error` (strict readers take each branch to forbid the other's fields).
+          expect(content.schema).not.toHaveProperty("allOf");
+          expect(content.schema).toMatchObject({
+            additionalProperties: false,
+            properties: {
+              error: {
+                additionalProperties: false,
+                required: ["code", "message"],
+                properties: { code: { type: "string", enum: codes }, message: {}, fields: {} },
+              },
+            },
+          });
         }
       }
     }
