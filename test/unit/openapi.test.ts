@@ -22,7 +22,7 @@ function operation(method: string, path: string): OpenApiOperation {
   return op;
 }
 
-/** The value at a local JSON pointer ("#/components/schemas/Error"), or undefined. */
+/** The value at a local JSON pointer ("#/components/schemas/MeResponse"), or undefined. */
 function resolvePointer(root: unknown, ref: string): unknown {
   let value = root;
   for (const raw of ref.slice(2).split("/")) {
