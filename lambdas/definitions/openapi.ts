@@ -58,7 +58,6 @@ const responseSchemas = {
   BillResponse: billResponse,
   ContractResponse: contractResponse,
   OpenApiDocument: openApiDocumentSchema,
-  Error: errorResponse,
 } as const satisfies Record<string, z.ZodType>;
 
 type RequestSchemaName = keyof typeof requestSchemas;
@@ -69,12 +68,43 @@ interface Bilingual {
   readonly en: string;
 }
 
+/**
+ * The groups of operations, in the document's order; each operation belongs to one. A tag groups by
+ * who may call: the enrollment steps are public, the account routes need the customer's token.
+ */
+export const operationTags = {
+  api: {
+    name: "API",
+    description: { fr: "L'état de l'API et ce document", en: "The API's health and this document" },
+  },
+  enrollment: {
+    name: "Inscription / Enrollment",
+    description: {
+      fr:
+        "Prouver la propriété d'un compte, créer le profil d'authentification et confirmer l'adresse " +
+        "courriel, sans être connecté",
+      en:
+        "Prove ownership of an account, create the authentication profile and confirm the e-mail " +
+        "address, without signing in",
+    },
+  },
+  account: {
+    name: "Mon compte / My account",
+    description: {
+      fr: "Le profil, les factures et le contrat du client connecté (jeton Cognito)",
+      en: "The signed-in customer's profile, bills and contract (Cognito token)",
+    },
+  },
+} as const satisfies Record<string, { name: string; description: Bilingual }>;
+
 /** What the document says about one operation, beyond what the route table knows. */
 export interface OperationDoc {
   /** Defaults to the function name; required to tell apart the routes of a function serving several. */
   readonly operationId?: string;
+  readonly tag: keyof typeof operationTags;
   readonly summary: Bilingual;
-  readonly description?: Bilingual;
+  /** What a client needs beyond the summary: behaviour, limits, what repeating the call does. */
+  readonly description: Bilingual;
   /** The JSON body (required when present). Adds the errors of parseBody: 400, 413, 415. */
   readonly request?: RequestSchemaName;
   readonly success: {
@@ -97,7 +127,12 @@ export interface PerRouteDoc {
  */
 export const operationDocs: Readonly<Partial<Record<ApiFunctionName, OperationDoc | PerRouteDoc>>> = {
   health: {
+    tag: "api",
     summary: { fr: "État de l'API", en: "API health" },
+    description: {
+      fr: "Répond 200 dès que l'API et ses fonctions répondent ; ne consulte aucune base de données.",
+      en: "Answers 200 as soon as the API and its functions answer; reads no database.",
+    },
     success: {
       status: 200,
       schema: "HealthResponse",
@@ -106,7 +141,12 @@ export const operationDocs: Readonly<Partial<Record<ApiFunctionName, OperationDo
     errors: [],
   },
   openapi: {
+    tag: "api",
     summary: { fr: "Ce document OpenAPI", en: "This OpenAPI document" },
+    description: {
+      fr: "Le document OpenAPI 3.1 de l'API, généré à partir des schémas que les fonctions appliquent.",
+      en: "The OpenAPI 3.1 document of the API, generated from the schemas the functions enforce.",
+    },
     success: {
       status: 200,
       schema: "OpenApiDocument",
@@ -115,6 +155,7 @@ export const operationDocs: Readonly<Partial<Record<ApiFunctionName, OperationDo
     errors: [],
   },
   verifications: {
+    tag: "enrollment",
     summary: { fr: "Prouver la propriété d'un compte", en: "Prove ownership of an account" },
     description: {
       fr:
@@ -136,6 +177,7 @@ export const operationDocs: Readonly<Partial<Record<ApiFunctionName, OperationDo
     errors: ["VERIFICATION_FAILED", "ALREADY_ENROLLED", "TOO_MANY_ATTEMPTS"],
   },
   enrollments: {
+    tag: "enrollment",
     summary: { fr: "Créer le profil d'authentification", en: "Create the authentication profile" },
     description: {
       fr:
@@ -163,6 +205,7 @@ export const operationDocs: Readonly<Partial<Record<ApiFunctionName, OperationDo
     ],
   },
   confirmation: {
+    tag: "enrollment",
     summary: { fr: "Confirmer l'adresse courriel", en: "Confirm the e-mail address" },
     description: {
       fr: "Le lien du courriel de confirmation. Le répéter est sans effet (200 de nouveau).",
@@ -184,7 +227,12 @@ export const operationDocs: Readonly<Partial<Record<ApiFunctionName, OperationDo
     perRoute: {
       "GET /v1/me": {
         operationId: "getMe",
+        tag: "account",
         summary: { fr: "Mon profil", en: "My profile" },
+        description: {
+          fr: "Le numéro de client, le courriel, la langue et le mode de facturation (papier ou électronique).",
+          en: "The customer number, the e-mail address, the language and the billing mode (paper or electronic).",
+        },
         success: {
           status: 200,
           schema: "MeResponse",
@@ -194,6 +242,7 @@ export const operationDocs: Readonly<Partial<Record<ApiFunctionName, OperationDo
       },
       "PATCH /v1/me": {
         operationId: "updateMe",
+        tag: "account",
         summary: {
           fr: "Choisir la facture papier ou électronique, et la langue",
           en: "Choose paper or electronic bills, and the language",
@@ -222,7 +271,12 @@ export const operationDocs: Readonly<Partial<Record<ApiFunctionName, OperationDo
     perRoute: {
       "GET /v1/me/bills": {
         operationId: "listBills",
+        tag: "account",
         summary: { fr: "Mes factures", en: "My bills" },
+        description: {
+          fr: "Les factures du client connecté, la plus récente d'abord, sans lien vers le PDF (voir getBill).",
+          en: "The signed-in customer's bills, newest first, without a link to the PDF (see getBill).",
+        },
         success: {
           status: 200,
           schema: "BillsResponse",
@@ -232,6 +286,7 @@ export const operationDocs: Readonly<Partial<Record<ApiFunctionName, OperationDo
       },
       "GET /v1/me/bills/{billId}": {
         operationId: "getBill",
+        tag: "account",
         summary: { fr: "Une facture, pour l'afficher ou l'imprimer", en: "One bill, to view or print it" },
         description: {
           fr:
@@ -252,6 +307,7 @@ export const operationDocs: Readonly<Partial<Record<ApiFunctionName, OperationDo
   },
   meContract: {
     operationId: "getContract",
+    tag: "account",
     summary: { fr: "Mon contrat", en: "My contract" },
     description: {
       fr: "Avec `documentUrl`, un lien vers le PDF valide 5 minutes, quand il y en a un.",
@@ -280,6 +336,12 @@ const bodyErrors: readonly ErrorCode[] = [
  */
 const authErrors: readonly ErrorCode[] = ["UNAUTHORIZED", "FORBIDDEN"];
 
+/**
+ * What API Gateway answers by itself for any route on AWS (lib/api/gateway-responses.ts): 429 when the
+ * stage's throttling, which covers every method, or the WAF's enrollment rate rule refuses the request.
+ */
+const gatewayErrors: readonly ErrorCode[] = ["TOO_MANY_REQUESTS"];
+
 /** Errors whose response carries Retry-After (seconds): the lockout, the lock wait, a throttled dependency. */
 const retryAfterCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   "TOO_MANY_ATTEMPTS",
@@ -293,12 +355,14 @@ const schemaRef = (name: string) => `#/components/schemas/${name}`;
 /** One operation as the document holds it. */
 export interface OpenApiOperation {
   readonly operationId: string;
+  readonly tags: readonly string[];
   readonly summary: string;
-  readonly description?: string;
+  readonly description: string;
   readonly parameters: readonly Record<string, unknown>[];
   readonly requestBody?: Record<string, unknown>;
   readonly responses: Readonly<Record<string, OpenApiResponse>>;
-  readonly security?: readonly Record<string, readonly string[]>[];
+  /** The bearer scheme for a signed-in route; `[]` says explicitly that a public route needs none. */
+  readonly security: readonly Record<string, readonly string[]>[];
 }
 
 export interface OpenApiResponse {
@@ -309,8 +373,15 @@ export interface OpenApiResponse {
 
 export interface OpenApiDocument {
   readonly openapi: "3.1.0";
-  readonly info: { readonly title: string; readonly version: string; readonly description: string };
+  readonly info: {
+    readonly title: string;
+    readonly version: string;
+    readonly description: string;
+    readonly contact: { readonly name: string };
+    readonly license: { readonly name: string; readonly identifier: string };
+  };
   readonly servers: readonly { readonly url: string; readonly description?: string }[];
+  readonly tags: readonly { readonly name: string; readonly description: string }[];
   readonly paths: Readonly<
     Record<string, Readonly<Partial<Record<Lowercase<HttpMethod>, OpenApiOperation>>>>
   >;
@@ -379,6 +450,26 @@ function toComponents(
   );
 }
 
+/**
+ * The error body of one status: errorResponse with `code` narrowed to that status's codes, converted
+ * whole. Not allOf [Error, { error: { code } }]: that second branch describes `error` without its
+ * message and fields, and strict readers (Redocly's example check, generators that close objects)
+ * take an object schema to list all of its properties.
+ */
+function errorSchemaFor(codes: readonly ErrorCode[]): JsonSchema {
+  const [first, ...others] = codes;
+  if (first === undefined) throw new Error("OpenAPI: an error response needs at least one code.");
+  const narrowed = errorResponse.extend({
+    error: errorResponse.shape.error.extend({ code: z.enum([first, ...others]) }),
+  });
+  const { $schema: _schema, ...schema } = z.toJSONSchema(narrowed, {
+    io: "output",
+    target: "draft-2020-12",
+    unrepresentable: "throw",
+  });
+  return schema;
+}
+
 function errorResponseFor(codes: readonly ErrorCode[]): OpenApiResponse {
   const retryAfter = codes.filter((code) => retryAfterCodes.has(code));
   // Every code of the status carries it: the shared header; only some: an optional header saying which.
@@ -387,8 +478,10 @@ function errorResponseFor(codes: readonly ErrorCode[]): OpenApiResponse {
       ? { $ref: "#/components/headers/RetryAfter" }
       : {
           description:
-            `Secondes avant de réessayer, avec ${retryAfter.join(", ")} seulement / Seconds before trying ` +
-            `again, with ${retryAfter.join(", ")} only`,
+            // Not "only": the WAF's rate rule sends Retry-After with its TOO_MANY_REQUESTS, API Gateway's
+            // throttling does not, and an undocumented header is not a forbidden one.
+            `Secondes avant de réessayer, toujours présent avec ${retryAfter.join(", ")} / Seconds before ` +
+            `trying again, always present with ${retryAfter.join(", ")}`,
           required: false,
           schema: { type: "integer", minimum: 0 },
         };
@@ -403,17 +496,7 @@ function errorResponseFor(codes: readonly ErrorCode[]): OpenApiResponse {
       : {}),
     content: {
       "application/json": {
-        schema: {
-          allOf: [
-            { $ref: schemaRef("Error") },
-            {
-              type: "object",
-              properties: {
-                error: { type: "object", properties: { code: { type: "string", enum: [...codes] } } },
-              },
-            },
-          ],
-        },
+        schema: errorSchemaFor(codes),
         examples: Object.fromEntries(
           codes.map((code) => [
             code,
@@ -437,7 +520,12 @@ function errorResponseFor(codes: readonly ErrorCode[]): OpenApiResponse {
 }
 
 function operationFor(route: RouteDefinition, doc: OperationDoc): OpenApiOperation {
-  const codes = [...(route.auth ? authErrors : []), ...(doc.request ? bodyErrors : []), ...doc.errors];
+  const codes = [
+    ...(route.auth ? authErrors : []),
+    ...(doc.request ? bodyErrors : []),
+    ...doc.errors,
+    ...gatewayErrors,
+  ];
   const byStatus = new Map<number, ErrorCode[]>();
   for (const code of new Set(codes)) {
     const status = errors[code].status;
@@ -460,8 +548,9 @@ function operationFor(route: RouteDefinition, doc: OperationDoc): OpenApiOperati
   }));
   return {
     operationId: doc.operationId ?? route.function,
+    tags: [operationTags[doc.tag].name],
     summary: bilingual(doc.summary),
-    ...(doc.description ? { description: bilingual(doc.description, "\n\n") } : {}),
+    description: bilingual(doc.description, "\n\n"),
     parameters: [...pathParameters, { $ref: "#/components/parameters/AcceptLanguage" }],
     ...(doc.request
       ? {
@@ -472,7 +561,7 @@ function operationFor(route: RouteDefinition, doc: OperationDoc): OpenApiOperati
         }
       : {}),
     responses,
-    ...(route.auth ? { security: [{ [SECURITY_SCHEME]: [] }] } : {}),
+    security: route.auth ? [{ [SECURITY_SCHEME]: [] }] : [],
   };
 }
 
@@ -526,18 +615,30 @@ export function buildOpenApiDocument(routeTable: readonly RouteDefinition[] = ro
         "Inscription aux services en ligne : vérifier la propriété d'un compte, créer le profil " +
           "d'authentification, confirmer l'adresse courriel ; une fois connecté, lire ses factures et son " +
           "contrat et choisir la facture papier ou électronique. JSON en entrée et en sortie. Toute erreur a " +
-          "la même forme (`Error`) ; son message est en français, sauf si `Accept-Language` préfère " +
-          "l'anglais. Chaque réponse porte `Cache-Control: no-store` et `X-Content-Type-Options: nosniff`. " +
-          "Une route inconnue donne 404, une mauvaise méthode 405.",
+          "la même forme : `error.code`, `error.message` et, pour une requête invalide, `error.fields` ; le " +
+          "message est en français, sauf si `Accept-Language` préfère l'anglais. Chaque réponse porte " +
+          "`Cache-Control: no-store` et `X-Content-Type-Options: nosniff`. " +
+          "Une route inconnue donne 404, une mauvaise méthode 405. Sur AWS, la limitation de débit de " +
+          "l'API peut refuser toute requête : 429 `TOO_MANY_REQUESTS`.",
         "Online services enrollment: verify ownership of an account, create the authentication profile, " +
           "confirm the e-mail address; once signed in, read one's bills and contract and choose paper or " +
-          "electronic bills. JSON in and out. Every error has the same shape (`Error`); its " +
-          "message is in French unless `Accept-Language` prefers English. Every response carries " +
-          "`Cache-Control: no-store` and `X-Content-Type-Options: nosniff`. An unknown route gives 404, a " +
-          "wrong method 405.",
+          "electronic bills. JSON in and out. Every error has the same shape: `error.code`, `error.message` " +
+          "and, for an invalid request, `error.fields`; the message is in French unless `Accept-Language` " +
+          "prefers English. Every response carries `Cache-Control: no-store` and `X-Content-Type-Options: " +
+          "nosniff`. An unknown route gives 404, a wrong method 405. On AWS, the API's rate limiting may " +
+          "refuse any request: 429 `TOO_MANY_REQUESTS`.",
       ].join("\n\n"),
+      // The team that runs this backend; the repository names no address or page of its own.
+      contact: { name: "Cablevision, services en ligne / online services" },
+      // package.json is private and grants no licence. OpenAPI 3.1 wants an SPDX expression (or a URL);
+      // SPDX has no id for "all rights reserved", so it is a LicenseRef, SPDX's form for licences off its list.
+      license: { name: "Propriétaire / Proprietary", identifier: "LicenseRef-Proprietary" },
     },
     servers: [{ url: "/" }],
+    tags: Object.values(operationTags).map(({ name, description }) => ({
+      name,
+      description: bilingual(description),
+    })),
     paths,
     components: {
       schemas: { ...requestComponents, ...responseComponents },

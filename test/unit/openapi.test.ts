@@ -7,6 +7,7 @@ import {
   type OpenApiOperation,
   openApiJson,
   operationDocs,
+  operationTags,
 } from "../../lambdas/definitions/openapi";
 import { apiFunctions, matchRoute, routes } from "../../lambdas/definitions/routes";
 import { errorResponse } from "../../lambdas/definitions/schemas";
@@ -21,7 +22,7 @@ function operation(method: string, path: string): OpenApiOperation {
   return op;
 }
 
-/** The value at a local JSON pointer ("#/components/schemas/Error"), or undefined. */
+/** The value at a local JSON pointer ("#/components/schemas/MeResponse"), or undefined. */
 function resolvePointer(root: unknown, ref: string): unknown {
   let value = root;
   for (const raw of ref.slice(2).split("/")) {
@@ -94,7 +95,19 @@ describe("OpenAPI document", () => {
             const example = content.examples?.[code] as { value: unknown };
             expect(errorResponse.safeParse(example.value).success).toBe(true);
           }
-          expect(JSON.stringify(content.schema)).toContain(JSON.stringify(codes));
+          // The whole error shape with `code` narrowed, in one schema: no allOf whose branches each
+          // describe part of `error` (strict readers take each branch to forbid the other's fields).
+          expect(content.schema).not.toHaveProperty("allOf");
+          expect(content.schema).toMatchObject({
+            additionalProperties: false,
+            properties: {
+              error: {
+                additionalProperties: false,
+                required: ["code", "message"],
+                properties: { code: { type: "string", enum: codes }, message: {}, fields: {} },
+              },
+            },
+          });
         }
       }
     }
@@ -102,8 +115,9 @@ describe("OpenAPI document", () => {
 
   it("answers the statuses of the contract, with Retry-After where the contract has it", () => {
     const statuses = (method: string, path: string) => Object.keys(operation(method, path).responses);
-    expect(statuses("GET", "/v1/health")).toEqual(["200"]);
-    expect(statuses("GET", "/v1/openapi.json")).toEqual(["200"]);
+    // Every operation has API Gateway's 429 TOO_MANY_REQUESTS (the stage's throttling, on AWS).
+    expect(statuses("GET", "/v1/health")).toEqual(["200", "429"]);
+    expect(statuses("GET", "/v1/openapi.json")).toEqual(["200", "429"]);
     expect(statuses("POST", "/v1/enrollment/verifications")).toEqual([
       "200",
       "400",
@@ -113,26 +127,39 @@ describe("OpenAPI document", () => {
       "415",
       "429",
     ]);
-    expect(statuses("POST", "/v1/enrollments")).toEqual(["201", "400", "401", "409", "413", "415", "503"]);
+    expect(statuses("POST", "/v1/enrollments")).toEqual([
+      "201",
+      "400",
+      "401",
+      "409",
+      "413",
+      "415",
+      "429",
+      "503",
+    ]);
     expect(statuses("POST", "/v1/enrollments/confirmation")).toEqual([
       "200",
       "400",
       "401",
       "413",
       "415",
+      "429",
       "503",
     ]);
 
-    expect(statuses("GET", "/v1/me")).toEqual(["200", "401", "403"]);
-    expect(statuses("PATCH", "/v1/me")).toEqual(["200", "400", "401", "403", "413", "415"]);
-    expect(statuses("GET", "/v1/me/bills")).toEqual(["200", "401", "403"]);
-    expect(statuses("GET", "/v1/me/bills/{billId}")).toEqual(["200", "401", "403", "404"]);
-    expect(statuses("GET", "/v1/me/contract")).toEqual(["200", "401", "403", "404"]);
+    expect(statuses("GET", "/v1/me")).toEqual(["200", "401", "403", "429"]);
+    expect(statuses("PATCH", "/v1/me")).toEqual(["200", "400", "401", "403", "413", "415", "429"]);
+    expect(statuses("GET", "/v1/me/bills")).toEqual(["200", "401", "403", "429"]);
+    expect(statuses("GET", "/v1/me/bills/{billId}")).toEqual(["200", "401", "403", "404", "429"]);
+    expect(statuses("GET", "/v1/me/contract")).toEqual(["200", "401", "403", "404", "429"]);
 
+    // The lockout's 429 always has Retry-After; API Gateway's throttling 429 has none.
     const verifications = operation("POST", "/v1/enrollment/verifications").responses;
-    expect(verifications["429"]?.headers?.["Retry-After"]).toEqual({
-      $ref: "#/components/headers/RetryAfter",
+    expect(verifications["429"]?.headers?.["Retry-After"]).toMatchObject({
+      required: false,
+      description: expect.stringContaining("always present with TOO_MANY_ATTEMPTS"),
     });
+    expect(operation("GET", "/v1/health").responses["429"]?.headers).toBeUndefined();
     expect(verifications["403"]?.headers).toBeUndefined();
     const enrollments = operation("POST", "/v1/enrollments").responses;
     expect(enrollments["503"]?.headers?.["Retry-After"]).toEqual({ $ref: "#/components/headers/RetryAfter" });
@@ -145,7 +172,7 @@ describe("OpenAPI document", () => {
     for (const route of routes) {
       const op = operation(route.method, route.path);
       expect(op.parameters).toContainEqual({ $ref: "#/components/parameters/AcceptLanguage" });
-      expect(op.security).toEqual(route.auth ? [{ cognito: [] }] : undefined);
+      expect(op.security).toEqual(route.auth ? [{ cognito: [] }] : []);
     }
     expect(operation("PATCH", "/v1/me").requestBody).toEqual({
       required: true,
@@ -163,7 +190,7 @@ describe("OpenAPI document", () => {
     ]);
     const op = withAuth.paths["/v1/me/bills/{billId}"]?.get;
     expect(op?.security).toEqual([{ cognito: [] }]);
-    expect(Object.keys(op?.responses ?? {})).toEqual(["200", "401", "403"]);
+    expect(Object.keys(op?.responses ?? {})).toEqual(["200", "401", "403", "429"]);
     expect(op?.parameters[0]).toEqual({
       name: "billId",
       in: "path",
@@ -171,6 +198,25 @@ describe("OpenAPI document", () => {
       schema: { type: "string" },
     });
     expect(withAuth.components.securitySchemes.cognito).toMatchObject({ type: "http", scheme: "bearer" });
+  });
+
+  it("describes every operation and puts it under one declared tag; says who runs it and its licence", () => {
+    const declared = document.tags.map((tag) => tag.name);
+    expect(declared).toEqual(Object.values(operationTags).map((tag) => tag.name));
+    for (const tag of document.tags) expect(tag.description).not.toBe("");
+    const used = new Set<string>();
+    for (const route of routes) {
+      const op = operation(route.method, route.path);
+      expect(op.tags).toHaveLength(1);
+      expect(declared).toContain(op.tags[0]);
+      used.add(op.tags[0] as string);
+      expect(op.description, op.operationId).not.toBe("");
+    }
+    // A declared tag with no operation would be an empty section of the rendered document.
+    expect([...used].sort()).toEqual([...declared].sort());
+    expect(operation("GET", "/v1/me").tags).toEqual([operationTags.account.name]);
+    expect(document.info.contact.name).not.toBe("");
+    expect(document.info.license).toMatchObject({ identifier: "LicenseRef-Proprietary" });
   });
 
   it("refuses to build with a route whose function is undocumented", () => {
