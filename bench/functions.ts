@@ -27,7 +27,7 @@ const apiSdkClients: Partial<Record<ApiFunctionName, readonly SdkClientPackage[]
   health: [],
   fallback: [],
   openapi: [],
-  verifications: [...ddb, "@aws-sdk/client-secrets-manager"],
+  verifications: [...ddb, "@aws-sdk/client-secrets-manager", "@aws-sdk/client-sqs"],
   enrollments: [
     ...ddb,
     "@aws-sdk/client-secrets-manager",
@@ -104,6 +104,13 @@ const otherFunctions: BenchFunction[] = [
     name: "notice-sender",
     entry: "notice-sender",
     sdkClients: [...ddb, "@aws-sdk/client-sesv2", "@aws-sdk/client-sqs"],
+    firstEvent: { Records: [] },
+    firstEventLabel: "SQS, empty batch",
+  },
+  {
+    name: "step-up-codes",
+    entry: "step-up-codes",
+    sdkClients: [...ddb, "@aws-sdk/client-sesv2", "@aws-sdk/client-secrets-manager"],
     firstEvent: { Records: [] },
     firstEventLabel: "SQS, empty batch",
   },

@@ -7,6 +7,7 @@ import { handlerEntry } from "../lambdas/definitions/bundling";
 import { LOCAL_ADAPTER_MAX_READ_BYTES, MAX_BODY_BYTES } from "../lambdas/definitions/limits";
 import { type ApiFunctionName, apiFunctions, matchRoute } from "../lambdas/definitions/routes";
 import { createLocalAuthorizer, isLocalDocumentPath, localDocument } from "./signed-in";
+import { installLocalStepUpQueue } from "./step-up-queue";
 
 type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
@@ -165,6 +166,7 @@ const tooLargeResult: APIGatewayProxyResult = {
  * names (or the fallback handler: 404, 405, preflight), exactly as API Gateway does in the cloud.
  */
 export function createApiServer(): Server {
+  installLocalStepUpQueue();
   // The signed-in routes' authorizer, with its decision cache: one per server, like one per API.
   const authorizer = createLocalAuthorizer();
   return createServer(async (req, res) => {

@@ -1,6 +1,12 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { profilesTable } from "../definitions/tables";
-import type { AccountDirectory, AccountSecrets, Profile, ProfileStore } from "../domain/enrollment/ports";
+import type {
+  AccountContacts,
+  AccountDirectory,
+  AccountSecrets,
+  Profile,
+  ProfileStore,
+} from "../domain/enrollment/ports";
 import type { NoticeProfiles } from "../domain/notices/ports";
 import type { NoticeProfile } from "../domain/notices/rules";
 import { batchGetAll, getItems } from "./batch-reader";
@@ -215,6 +221,28 @@ export function accountDirectory(
         ...(account ? { account: account as unknown as AccountSecrets } : {}),
         ...(profile ? { profile: toProfile(profile) as Profile } : {}),
       };
+    },
+  };
+}
+
+/** The contact details the billing system gave for an account (accounts.csv). */
+export function accountContacts(client: DynamoDBDocumentClient, table: string): AccountContacts {
+  return {
+    async contactOf(customerNumber) {
+      const out = await client.send(
+        new GetCommand({
+          TableName: table,
+          Key: { customerNumber },
+          ProjectionExpression: "contactEmail, #l",
+          ExpressionAttributeNames: { "#l": "language" },
+        }),
+      );
+      if (!out.Item) return undefined;
+      const email =
+        typeof out.Item.contactEmail === "string" && out.Item.contactEmail
+          ? out.Item.contactEmail
+          : undefined;
+      return { ...(email ? { email } : {}), language: out.Item.language === "en" ? "en" : "fr" };
     },
   };
 }

@@ -1,5 +1,11 @@
 import { type AttributeValue, ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import {
   type AttemptState,
@@ -10,7 +16,13 @@ import {
   reserveAttempt,
   stateExpiry,
 } from "../domain/enrollment/attempt-window";
-import type { AttemptLimiter, ConfirmationTokens, VerificationTokens } from "../domain/enrollment/ports";
+import type {
+  AttemptLimiter,
+  Challenge,
+  Challenges,
+  ConfirmationTokens,
+  VerificationTokens,
+} from "../domain/enrollment/ports";
 
 /**
  * Short-lived security state in the security table, every item with a TTL:
@@ -69,7 +81,11 @@ export function attemptLimiter(
   }
 
   /** Writes the attempts list if nobody changed the item since it was read; false when someone did. */
-  async function writeAttempts(customerNumber: string, next: AttemptState, version: number): Promise<boolean> {
+  async function writeAttempts(
+    customerNumber: string,
+    next: AttemptState,
+    version: number,
+  ): Promise<boolean> {
     try {
       await client.send(
         new UpdateCommand({
@@ -212,6 +228,77 @@ export function confirmationTokens(client: DynamoDBDocumentClient, table: string
       const item = out.Item;
       if (!item || Number(item.expiresAtMs) <= now.getTime()) return null;
       return String(item.customerNumber);
+    },
+  };
+}
+
+/** Step-up challenges: `CHALLENGE#<hash of the id>`; the code is derived, never stored. */
+export function challengeStore(client: DynamoDBDocumentClient, table: string): Challenges {
+  const key = (hash: string) => ({ pk: `CHALLENGE#${hash}` });
+  const challengeOf = (item: Record<string, unknown> | undefined): Challenge | null =>
+    item
+      ? {
+          customerNumber: String(item.customerNumber),
+          matched: item.matched === true,
+          expiresAt: new Date(Number(item.expiresAtMs)),
+        }
+      : null;
+  return {
+    async create(hash, challenge) {
+      await client.send(
+        new PutCommand({
+          TableName: table,
+          Item: {
+            ...key(hash),
+            customerNumber: challenge.customerNumber,
+            matched: challenge.matched,
+            tries: 0,
+            expiresAtMs: challenge.expiresAt.getTime(),
+            expiresAtEpoch: epochSeconds(challenge.expiresAt.getTime()) + 3600,
+          },
+          ConditionExpression: "attribute_not_exists(pk)",
+        }),
+      );
+    },
+    async find(hash, now) {
+      const out = await client.send(
+        new GetCommand({ TableName: table, Key: key(hash), ConsistentRead: true }),
+      );
+      const challenge = challengeOf(out.Item);
+      return challenge && challenge.expiresAt.getTime() > now.getTime() ? challenge : null;
+    },
+    async tryCode(hash, now, maxTries) {
+      try {
+        const out = await client.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: key(hash),
+            UpdateExpression: "SET tries = tries + :one",
+            ConditionExpression: "attribute_exists(pk) AND tries < :max AND expiresAtMs > :now",
+            ExpressionAttributeValues: { ":one": 1, ":max": maxTries, ":now": now.getTime() },
+            ReturnValues: "ALL_NEW",
+          }),
+        );
+        return challengeOf(out.Attributes);
+      } catch (error) {
+        if (isConditionFailure(error)) return null;
+        throw error;
+      }
+    },
+    async consume(hash) {
+      try {
+        await client.send(
+          new DeleteCommand({
+            TableName: table,
+            Key: key(hash),
+            ConditionExpression: "attribute_exists(pk)",
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
     },
   };
 }

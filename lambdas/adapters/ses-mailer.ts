@@ -3,7 +3,8 @@ import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { billAvailableEmail } from "../domain/emails/bill-available-email";
 import { confirmationEmail } from "../domain/emails/confirmation-email";
 import type { RenderedEmail } from "../domain/emails/html";
-import { DependencyUnavailableError, type Mailer } from "../domain/enrollment/ports";
+import { stepUpCodeEmail } from "../domain/emails/step-up-code-email";
+import { DependencyUnavailableError, type Mailer, type StepUpMailer } from "../domain/enrollment/ports";
 import { type NoticeMailer, SendThrottledError } from "../domain/notices/ports";
 
 /**
@@ -79,6 +80,24 @@ export function sesMailer(client: SESv2Client, settings: SesSettings & { support
         settings,
         mail.to,
         confirmationEmail({ language: mail.language, link: mail.link, supportPhone: settings.supportPhone }),
+      );
+    },
+  };
+}
+
+/** The step-up code through SES, to the contact address on file. */
+export function sesStepUpMailer(
+  client: SESv2Client,
+  settings: SesSettings & { supportPhone: string },
+): StepUpMailer {
+  return {
+    async sendStepUpCode(mail) {
+      await sendEmail(
+        client,
+        settings,
+        mail.to,
+        stepUpCodeEmail({ language: mail.language, code: mail.code, supportPhone: settings.supportPhone }),
+        { kind: "step-up-code" },
       );
     },
   };

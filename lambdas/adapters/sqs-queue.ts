@@ -1,5 +1,6 @@
-import { SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import type { NoticeMessage } from "../definitions/notices";
+import type { ChallengeOutbox } from "../domain/enrollment/ports";
 import type { NoticeQueue } from "../domain/notices/ports";
 
 let shared: SQSClient | undefined;
@@ -20,6 +21,17 @@ export function sqsNoticeQueue(client: SQSClient, queueUrl: string): NoticeQueue
         }),
       );
       return (out.Failed ?? []).map((f) => messages[Number(f.Id)] as NoticeMessage);
+    },
+  };
+}
+
+/** The step-up code queue: the message names the challenge by its stored hash, nothing secret. */
+export function sqsChallengeOutbox(client: SQSClient, queueUrl: string): ChallengeOutbox {
+  return {
+    async announce(challengeHash) {
+      await client.send(
+        new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ challengeHash }) }),
+      );
     },
   };
 }

@@ -14,7 +14,10 @@ export const apiFunctions = {
   health: { entry: "health", description: "GET /v1/health" },
   openapi: { entry: "openapi", description: "GET /v1/openapi.json" },
   fallback: { entry: "fallback", description: "Unknown routes (404) and wrong methods (405)" },
-  verifications: { entry: "verifications", description: "POST /v1/enrollment/verifications" },
+  verifications: {
+    entry: "verifications",
+    description: "POST /v1/enrollment/verifications and /v1/enrollment/verifications/{challengeId}/code",
+  },
   enrollments: { entry: "enrollments", description: "POST /v1/enrollments" },
   confirmation: { entry: "confirmation", description: "POST /v1/enrollments/confirmation" },
   me: { entry: "me", description: "GET and PATCH /v1/me: the signed-in customer's profile" },
@@ -41,6 +44,13 @@ export const routes: readonly RouteDefinition[] = [
   {
     method: "POST",
     path: "/v1/enrollment/verifications",
+    function: "verifications",
+    auth: false,
+    throttled: "enrollment",
+  },
+  {
+    method: "POST",
+    path: "/v1/enrollment/verifications/{challengeId}/code",
     function: "verifications",
     auth: false,
     throttled: "enrollment",

@@ -67,6 +67,22 @@ export const verificationResponse = z.object({
   expiresAt: z.iso.datetime(),
 });
 
+/** Step-up (202): the same body whether the data matched or not. */
+export const challengeResponse = z.object({
+  challengeId: z.string().meta({ description: "Identifiant du défi / challenge id (URL-safe)" }),
+  expiresAt: z.iso.datetime(),
+});
+
+export const challengeCodeRequest = z.strictObject({
+  code: z
+    .string()
+    .regex(/^\d{6}$/, "INVALID_FORMAT")
+    .meta({
+      description: "Code de 6 chiffres reçu par courriel / 6-digit code from the e-mail",
+      example: "123456",
+    }),
+});
+
 export const language = z.enum(["fr", "en"]);
 
 export const enrollmentRequest = z.strictObject({

@@ -1,12 +1,16 @@
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
+import type { APIGatewayProxyEvent, Context } from "aws-lambda";
+import { challengeOutbox } from "../adapters/challenge-outbox";
 import { documentClient } from "../adapters/dynamodb";
+import { failureBudget } from "../adapters/failure-budget";
 import { logger, maskCustomerNumber, metrics } from "../adapters/observability";
 import { loadPepper } from "../adapters/pepper";
 import { accountDirectory } from "../adapters/profile-store";
 import { runtimeConfig } from "../adapters/runtime-config";
-import { attemptLimiter, verificationTokens } from "../adapters/security-store";
-import { verificationRequest } from "../definitions/schemas";
+import { attemptLimiter, challengeStore, verificationTokens } from "../adapters/security-store";
+import { challengeCodeRequest, verificationRequest } from "../definitions/schemas";
 import { ApiError } from "../domain/api-error";
+import { answerChallenge } from "../domain/enrollment/step-up";
 import { verifyOwnership } from "../domain/enrollment/verify-ownership";
 import { httpApi } from "../middleware/http-api";
 
@@ -15,9 +19,26 @@ const client = documentClient();
 const limiter = attemptLimiter(client, config.tables.security, config.verification);
 const directory = accountDirectory(client, config.tables);
 const tokens = verificationTokens(client, config.tables.security);
+const stepUp = {
+  budget: failureBudget(client, config.tables.security, {
+    perHour: config.verification.globalFailuresPerHour,
+    // Entering and leaving step-up, as this instance sees it: a log line and a metric (alarmed).
+    onChange: ({ stepUp: on, failuresLastHour }) => {
+      logger.warn(on ? "step-up mode entered" : "step-up mode left", {
+        audit: "step-up",
+        stepUp: on,
+        failuresLastHour,
+        budgetPerHour: config.verification.globalFailuresPerHour,
+      });
+      metrics.addMetric(on ? "StepUpEntered" : "StepUpLeft", MetricUnit.Count, 1);
+    },
+  }),
+  challenges: challengeStore(client, config.tables.security),
+  outbox: challengeOutbox(config.stepUp.queueUrl),
+};
 
 /** POST /v1/enrollment/verifications: prove that an account is the caller's (either paper-page form). */
-export const handler = httpApi({ body: verificationRequest }, async ({ body, event }) => {
+const verify = httpApi({ body: verificationRequest }, async ({ body, event }) => {
   const request =
     body.method === "bill"
       ? { method: "bill" as const, customerNumber: body.customerNumber, accessCode: body.accessCode }
@@ -34,6 +55,7 @@ export const handler = httpApi({ body: verificationRequest }, async ({ body, eve
     tokens,
     pepper: await loadPepper(),
     now: () => new Date(),
+    stepUp,
   });
   // The audit trail: one line per attempt, never a secret.
   logger.info("verification attempt", {
@@ -44,6 +66,8 @@ export const handler = httpApi({ body: verificationRequest }, async ({ body, eve
     sourceIp: event.requestContext?.identity?.sourceIp,
     requestId: event.requestContext?.requestId,
     ...(result.outcome === "failed" ? { lockoutStarted: result.lockedOut } : {}),
+    ...(result.outcome === "locked" ? { limit: result.reason } : {}),
+    ...(result.outcome === "challenge" ? { stepUp: true, matched: result.matched } : {}),
   });
   switch (result.outcome) {
     case "verified":
@@ -63,5 +87,48 @@ export const handler = httpApi({ body: verificationRequest }, async ({ body, eve
     case "already-enrolled":
       metrics.addMetric("VerificationAlreadyEnrolled", MetricUnit.Count, 1);
       throw new ApiError("ALREADY_ENROLLED");
+    case "challenge":
+      // The same answer whether the data matched or not; a mismatch still counts as a failure.
+      metrics.addMetric("VerificationStepUp", MetricUnit.Count, 1);
+      if (!result.matched) metrics.addMetric("VerificationFailed", MetricUnit.Count, 1);
+      return {
+        statusCode: 202,
+        body: { challengeId: result.challengeId, expiresAt: result.expiresAt.toISOString() },
+      };
   }
 });
+
+/** POST /v1/enrollment/verifications/{challengeId}/code: the step-up code from the contact e-mail. */
+const answer = httpApi({ body: challengeCodeRequest }, async ({ body, pathParameters, event }) => {
+  const result = await answerChallenge(pathParameters.challengeId ?? "", body.code, {
+    challenges: stepUp.challenges,
+    directory,
+    tokens,
+    pepper: await loadPepper(),
+    now: () => new Date(),
+  });
+  logger.info("step-up code", {
+    audit: "verification",
+    stepUp: true,
+    outcome: result.outcome,
+    sourceIp: event.requestContext?.identity?.sourceIp,
+    requestId: event.requestContext?.requestId,
+  });
+  switch (result.outcome) {
+    case "verified":
+      metrics.addMetric("VerificationSucceeded", MetricUnit.Count, 1);
+      return {
+        statusCode: 200,
+        body: { verificationToken: result.token, expiresAt: result.expiresAt.toISOString() },
+      };
+    case "failed":
+      metrics.addMetric("StepUpCodeFailed", MetricUnit.Count, 1);
+      throw new ApiError("VERIFICATION_FAILED");
+    case "already-enrolled":
+      throw new ApiError("ALREADY_ENROLLED");
+  }
+});
+
+/** One function for both routes of the verification: the same tables, limits and pepper. */
+export const handler = (event: APIGatewayProxyEvent, context: Context) =>
+  event.pathParameters?.challengeId === undefined ? verify(event, context) : answer(event, context);

@@ -41,7 +41,11 @@ export interface Reservation {
 
 export type ReserveResult =
   | { readonly allowed: true; readonly next: AttemptState; readonly reservation: Reservation }
-  | { readonly allowed: false; readonly retryAfterSeconds: number; readonly reason: "lockout" | "window" | "day" };
+  | {
+      readonly allowed: false;
+      readonly retryAfterSeconds: number;
+      readonly reason: "lockout" | "window" | "day";
+    };
 
 export function lockoutSeconds(config: LimiterConfig, previousLockouts: number): number {
   return Math.min(MAX_LOCKOUT_SECONDS, config.lockoutSeconds * 2 ** Math.min(previousLockouts, 20));

@@ -163,3 +163,60 @@ export class PasswordRejectedError extends Error {
     this.name = "PasswordRejectedError";
   }
 }
+
+/**
+ * The stage-wide count of failed verifications over the last hour (every customer number together).
+ * At or above the budget, verification steps up (contract §4).
+ */
+export interface FailureBudget {
+  /** Whether the stage is in step-up mode; cheap (a cached read), may lag a few seconds. */
+  stepUp(now: Date): Promise<boolean>;
+  /**
+   * Counts one failure. `decided` is the mode the failing request was answered in: a failure
+   * answered outside step-up reads the count again at once, so the mode starts without waiting.
+   */
+  recordFailure(now: Date, decided: { stepUp: boolean }): Promise<void>;
+}
+
+/** A step-up challenge as stored: under the hash of its id, never the code (derived, see step-up.ts). */
+export interface Challenge {
+  readonly customerNumber: string;
+  /** Whether the verification data matched: only then can a code ever succeed. */
+  readonly matched: boolean;
+  readonly expiresAt: Date;
+}
+
+export interface Challenges {
+  create(challengeHash: string, challenge: Challenge): Promise<void>;
+  /** The challenge, for a sender of its code (no try counted); null when unknown or expired. */
+  find(challengeHash: string, now: Date): Promise<Challenge | null>;
+  /**
+   * Counts one code try, atomically; null when the challenge is unknown, expired, or has had its
+   * tries (it dies after `maxTries`).
+   */
+  tryCode(challengeHash: string, now: Date, maxTries: number): Promise<Challenge | null>;
+  /** Single use: true for the one caller that removes it. */
+  consume(challengeHash: string): Promise<boolean>;
+}
+
+/** Hands a new challenge to the code sender, off the answer's critical path (SQS on AWS). */
+export interface ChallengeOutbox {
+  announce(challengeHash: string): Promise<void>;
+}
+
+/** The billing system's contact details of an account (accounts.csv `contactEmail`, `language`). */
+export interface AccountContacts {
+  contactOf(
+    customerNumber: string,
+  ): Promise<{ readonly email?: string; readonly language: Language } | undefined>;
+}
+
+export interface StepUpCodeMail {
+  readonly to: string;
+  readonly language: Language;
+  readonly code: string;
+}
+
+export interface StepUpMailer {
+  sendStepUpCode(mail: StepUpCodeMail): Promise<void>;
+}

@@ -26,3 +26,6 @@ export function confirmationToken(pepper: Uint8Array, enrollmentId: string): str
 
 /** Tokens as they come from a client: base64url, 43 characters for 256 bits (a little slack allowed). */
 export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{22,128}$/;
+
+/** A verification token proves ownership for 15 minutes. */
+export const VERIFICATION_TOKEN_TTL_SECONDS = 15 * 60;

@@ -1,6 +1,15 @@
 import { factorHash, hashesEqual } from "../verification-hash";
-import type { AccountDirectory, AccountSecrets, AttemptLimiter, VerificationTokens } from "./ports";
-import { newToken, tokenHash } from "./tokens";
+import type {
+  AccountDirectory,
+  AccountSecrets,
+  AttemptLimiter,
+  ChallengeOutbox,
+  Challenges,
+  FailureBudget,
+  VerificationTokens,
+} from "./ports";
+import { CHALLENGE_TTL_SECONDS } from "./step-up";
+import { newToken, tokenHash, VERIFICATION_TOKEN_TTL_SECONDS } from "./tokens";
 
 /** The two forms of the paper page: the code printed on the bill, or three facts of the account. */
 export type VerificationRequest =
@@ -16,8 +25,19 @@ export type VerificationRequest =
 export type VerificationOutcome =
   | { readonly outcome: "verified"; readonly token: string; readonly expiresAt: Date }
   | { readonly outcome: "failed"; readonly lockedOut: boolean }
-  | { readonly outcome: "locked"; readonly retryAfterSeconds: number }
-  | { readonly outcome: "already-enrolled" };
+  | {
+      readonly outcome: "locked";
+      readonly retryAfterSeconds: number;
+      readonly reason: "lockout" | "window" | "day";
+    }
+  | { readonly outcome: "already-enrolled" }
+  /** Step-up: the same answer whether the data matched or not (`matched` is for the logs only). */
+  | {
+      readonly outcome: "challenge";
+      readonly challengeId: string;
+      readonly expiresAt: Date;
+      readonly matched: boolean;
+    };
 
 export interface VerificationDeps {
   readonly limiter: AttemptLimiter;
@@ -26,9 +46,15 @@ export interface VerificationDeps {
   readonly pepper: Uint8Array;
   readonly now: () => Date;
   readonly tokenTtlSeconds?: number;
+  /** The stage-wide failure budget and the step-up ports; without them, no step-up (tests, tools). */
+  readonly stepUp?: {
+    readonly budget: FailureBudget;
+    readonly challenges: Challenges;
+    readonly outbox: ChallengeOutbox;
+  };
 }
 
-export const VERIFICATION_TOKEN_TTL_SECONDS = 15 * 60;
+export { VERIFICATION_TOKEN_TTL_SECONDS };
 
 /**
  * Stands in for a missing account: its hashes have the real ones' length and match nothing, so an
@@ -59,8 +85,12 @@ function matches(request: VerificationRequest, secrets: AccountSecrets, pepper: 
 /**
  * Proves that the caller holds an account. Known and unknown customer numbers take the same path:
  * reserve an attempt (atomic, so parallel guesses cannot beat the limit), read the account and its
- * profile, compare hashes, record the failure. Success gives its reservation back and issues a 15-minute,
- * single-use token, stored only as its hash.
+ * profile, compare hashes, record the failure (for the account and for the stage's budget). Success
+ * gives its reservation back and issues a 15-minute, single-use token, stored only as its hash.
+ *
+ * In step-up mode every valid, unlocked request gets a challenge, whatever its data: the same
+ * writes in every case (the challenge, its announcement, and the account's attempt kept or given
+ * back), run together so that the answer's time does not tell which.
  */
 export async function verifyOwnership(
   request: VerificationRequest,
@@ -68,15 +98,42 @@ export async function verifyOwnership(
 ): Promise<VerificationOutcome> {
   const now = deps.now();
   const reservation = await deps.limiter.reserve(request.customerNumber, now);
-  if (!reservation.allowed) return { outcome: "locked", retryAfterSeconds: reservation.retryAfterSeconds };
-
-  const { account, profile } = await deps.directory.lookup(request.customerNumber);
-  const ok = matches(request, account ?? DUMMY, deps.pepper) && account !== undefined;
-  if (!ok) {
-    const lockedOut = await deps.limiter.recordFailure(request.customerNumber, reservation, now);
-    return { outcome: "failed", lockedOut };
+  if (!reservation.allowed) {
+    return {
+      outcome: "locked",
+      retryAfterSeconds: reservation.retryAfterSeconds,
+      reason: reservation.reason,
+    };
   }
-  await deps.limiter.release(request.customerNumber, reservation);
+  const [{ account, profile }, stepUp] = await Promise.all([
+    deps.directory.lookup(request.customerNumber),
+    deps.stepUp ? deps.stepUp.budget.stepUp(now) : false,
+  ]);
+  const ok = matches(request, account ?? DUMMY, deps.pepper) && account !== undefined;
+  const settle = async (): Promise<boolean> => {
+    if (ok) {
+      await deps.limiter.release(request.customerNumber, reservation);
+      return false;
+    }
+    const [lockedOut] = await Promise.all([
+      deps.limiter.recordFailure(request.customerNumber, reservation, now),
+      deps.stepUp?.budget.recordFailure(now, { stepUp }),
+    ]);
+    return lockedOut;
+  };
+
+  if (stepUp && deps.stepUp) {
+    const { challenges, outbox } = deps.stepUp;
+    const challengeId = newToken();
+    const hash = tokenHash(challengeId);
+    const expiresAt = new Date(now.getTime() + CHALLENGE_TTL_SECONDS * 1000);
+    await challenges.create(hash, { customerNumber: request.customerNumber, matched: ok, expiresAt });
+    await Promise.all([outbox.announce(hash), settle()]);
+    return { outcome: "challenge", challengeId, expiresAt, matched: ok };
+  }
+
+  const lockedOut = await settle();
+  if (!ok) return { outcome: "failed", lockedOut };
   if (profile?.status === "ACTIVE") return { outcome: "already-enrolled" };
   const token = newToken();
   const expiresAt = new Date(now.getTime() + (deps.tokenTtlSeconds ?? VERIFICATION_TOKEN_TTL_SECONDS) * 1000);

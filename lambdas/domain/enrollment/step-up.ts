@@ -1,0 +1,99 @@
+import { createHmac } from "node:crypto";
+import { hashesEqual, pepperKey } from "../verification-hash";
+import type {
+  AccountContacts,
+  AccountDirectory,
+  Challenges,
+  StepUpMailer,
+  VerificationTokens,
+} from "./ports";
+import { newToken, TOKEN_PATTERN, tokenHash, VERIFICATION_TOKEN_TTL_SECONDS } from "./tokens";
+
+/**
+ * Step-up (contract §4): while the stage's failure budget is spent, a valid verification answers a
+ * challenge instead of a token, whatever its data; only a challenge whose data matched can ever
+ * succeed, through a 6-digit code e-mailed to the account's contact address on file.
+ */
+
+/** A challenge, and its code, last 15 minutes. */
+export const CHALLENGE_TTL_SECONDS = 15 * 60;
+/** A challenge dies after this many codes. */
+export const CHALLENGE_MAX_TRIES = 3;
+
+/**
+ * The challenge's code, derived from its stored hash with the pepper: nothing secret is stored, the
+ * sender recomputes it, and a copy of the table alone does not give it.
+ */
+export function stepUpCode(pepper: Uint8Array, challengeHash: string): string {
+  const digest = createHmac("sha256", pepperKey(pepper)).update(`step-up\u0000${challengeHash}`).digest();
+  return String(digest.readUInt32BE(0) % 1_000_000).padStart(6, "0");
+}
+
+export type ChallengeCodeOutcome =
+  | { readonly outcome: "verified"; readonly token: string; readonly expiresAt: Date }
+  | { readonly outcome: "failed" }
+  | { readonly outcome: "already-enrolled" };
+
+export interface ChallengeCodeDeps {
+  readonly challenges: Challenges;
+  readonly directory: AccountDirectory;
+  readonly tokens: VerificationTokens;
+  readonly pepper: Uint8Array;
+  readonly now: () => Date;
+}
+
+/**
+ * `POST /v1/enrollment/verifications/{challengeId}/code`: a wrong code, an unknown, expired or spent
+ * challenge, and one whose data did not match all fail alike. A try is counted before the code is
+ * compared, so parallel tries cannot beat the limit.
+ */
+export async function answerChallenge(
+  challengeId: string,
+  code: string,
+  deps: ChallengeCodeDeps,
+): Promise<ChallengeCodeOutcome> {
+  if (!TOKEN_PATTERN.test(challengeId)) return { outcome: "failed" };
+  const now = deps.now();
+  const hash = tokenHash(challengeId);
+  const challenge = await deps.challenges.tryCode(hash, now, CHALLENGE_MAX_TRIES);
+  const right = hashesEqual(code, stepUpCode(deps.pepper, hash));
+  if (!challenge || !challenge.matched || !right) return { outcome: "failed" };
+  if (!(await deps.challenges.consume(hash))) return { outcome: "failed" };
+  const { profile } = await deps.directory.lookup(challenge.customerNumber);
+  if (profile?.status === "ACTIVE") return { outcome: "already-enrolled" };
+  const token = newToken();
+  const expiresAt = new Date(now.getTime() + VERIFICATION_TOKEN_TTL_SECONDS * 1000);
+  await deps.tokens.issue(tokenHash(token), challenge.customerNumber, expiresAt);
+  return { outcome: "verified", token, expiresAt };
+}
+
+export interface StepUpSenderDeps {
+  readonly challenges: Challenges;
+  readonly contacts: AccountContacts;
+  readonly mailer: StepUpMailer;
+  readonly pepper: Uint8Array;
+  readonly now: () => Date;
+}
+
+export type StepUpSendOutcome = "sent" | "not-matched" | "no-contact" | "expired";
+
+/**
+ * The code sender, after the answer: only a challenge whose data matched, of an account with a
+ * contact address on file, gets its code, at that address. A retry sends the same code again.
+ */
+export async function sendStepUpCode(
+  challengeHash: string,
+  deps: StepUpSenderDeps,
+): Promise<StepUpSendOutcome> {
+  const challenge = await deps.challenges.find(challengeHash, deps.now());
+  if (!challenge) return "expired";
+  if (!challenge.matched) return "not-matched";
+  const contact = await deps.contacts.contactOf(challenge.customerNumber);
+  if (!contact?.email) return "no-contact";
+  await deps.mailer.sendStepUpCode({
+    to: contact.email,
+    language: contact.language,
+    code: stepUpCode(deps.pepper, challengeHash),
+  });
+  return "sent";
+}
