@@ -8,6 +8,8 @@ import {
   billSummary,
   billsResponse,
   billVerification,
+  challengeCodeRequest,
+  challengeResponse,
   confirmationRequest,
   confirmationResponse,
   contractResponse,
@@ -38,6 +40,7 @@ const requestSchemas = {
   EnrollmentRequest: enrollmentRequest,
   ConfirmationRequest: confirmationRequest,
   MeUpdateRequest: meUpdateRequest,
+  ChallengeCodeRequest: challengeCodeRequest,
 } as const satisfies Record<string, z.ZodType>;
 
 const healthResponse = z.object({ status: z.literal("ok") });
@@ -50,6 +53,7 @@ const openApiDocumentSchema = z
 const responseSchemas = {
   HealthResponse: healthResponse,
   VerificationResponse: verificationResponse,
+  ChallengeResponse: challengeResponse,
   EnrollmentResponse: enrollmentResponse,
   ConfirmationResponse: confirmationResponse,
   MeResponse: meResponse,
@@ -97,6 +101,12 @@ export const operationTags = {
   },
 } as const satisfies Record<string, { name: string; description: Bilingual }>;
 
+interface SuccessDoc {
+  readonly status: number;
+  readonly schema: ResponseSchemaName;
+  readonly description: Bilingual;
+}
+
 /** What the document says about one operation, beyond what the route table knows. */
 export interface OperationDoc {
   /** Defaults to the function name; required to tell apart the routes of a function serving several. */
@@ -107,11 +117,9 @@ export interface OperationDoc {
   readonly description: Bilingual;
   /** The JSON body (required when present). Adds the errors of parseBody: 400, 413, 415. */
   readonly request?: RequestSchemaName;
-  readonly success: {
-    readonly status: number;
-    readonly schema: ResponseSchemaName;
-    readonly description: Bilingual;
-  };
+  readonly success: SuccessDoc;
+  /** Another success the operation may answer instead (the verification's 202 in step-up). */
+  readonly alsoSuccess?: SuccessDoc;
   /** The errors the function itself answers, beyond those of the body and of the authorizer. */
   readonly errors: readonly ErrorCode[];
 }
@@ -155,26 +163,68 @@ export const operationDocs: Readonly<Partial<Record<ApiFunctionName, OperationDo
     errors: [],
   },
   verifications: {
-    tag: "enrollment",
-    summary: { fr: "Prouver la propriété d'un compte", en: "Prove ownership of an account" },
-    description: {
-      fr:
-        "Deux méthodes, comme sur les formulaires avec et sans facture papier. Après 5 échecs en 15 minutes " +
-        "pour un numéro de client, toute tentative est refusée (429) jusqu'à la fin du blocage.",
-      en:
-        "Two methods, as on the paper-bill and no-paper-bill forms. After 5 failures within 15 minutes " +
-        "for a customer number, every attempt is refused (429) until the lockout ends.",
-    },
-    request: "VerificationRequest",
-    success: {
-      status: 200,
-      schema: "VerificationResponse",
-      description: {
-        fr: "Jeton de vérification à usage unique, valide 15 minutes",
-        en: "Single-use verification token, valid 15 minutes",
+    perRoute: {
+      "POST /v1/enrollment/verifications": {
+        operationId: "verifications",
+        tag: "enrollment",
+        summary: { fr: "Prouver la propriété d'un compte", en: "Prove ownership of an account" },
+        description: {
+          fr:
+            "Deux méthodes, comme sur les formulaires avec et sans facture papier. Après 5 échecs en 15 minutes " +
+            "(fenêtre glissante), ou 10 en 24 heures, pour un numéro de client, toute tentative est refusée " +
+            "(429, Retry-After). Sous attaque (trop d'échecs dans l'heure pour tout le service), toute requête " +
+            "valide reçoit 202 et un défi, que les données concordent ou non ; le code du défi est envoyé au " +
+            "courriel au dossier du compte.",
+          en:
+            "Two methods, as on the paper-bill and no-paper-bill forms. After 5 failures within 15 minutes " +
+            "(sliding), or 10 within 24 hours, for a customer number, every attempt is refused (429, " +
+            "Retry-After). Under attack (too many failures in the last hour, service-wide), every valid request " +
+            "gets 202 and a challenge, whether the data match or not; the challenge's code goes to the " +
+            "account's e-mail address on file.",
+        },
+        request: "VerificationRequest",
+        success: {
+          status: 200,
+          schema: "VerificationResponse",
+          description: {
+            fr: "Jeton de vérification à usage unique, valide 15 minutes",
+            en: "Single-use verification token, valid 15 minutes",
+          },
+        },
+        alsoSuccess: {
+          status: 202,
+          schema: "ChallengeResponse",
+          description: {
+            fr: "Vérification renforcée : entrer le code reçu par courriel (valide 15 minutes)",
+            en: "Step-up: enter the code sent by e-mail (valid 15 minutes)",
+          },
+        },
+        errors: ["VERIFICATION_FAILED", "ALREADY_ENROLLED", "TOO_MANY_ATTEMPTS"],
+      },
+      "POST /v1/enrollment/verifications/{challengeId}/code": {
+        operationId: "answerChallenge",
+        tag: "enrollment",
+        summary: { fr: "Entrer le code de vérification renforcée", en: "Enter the step-up code" },
+        description: {
+          fr:
+            "Le code à 6 chiffres envoyé au courriel au dossier. Un mauvais code, un défi inconnu, expiré ou " +
+            "dont les données ne concordaient pas donnent le même 403 ; un défi meurt après 3 codes.",
+          en:
+            "The 6-digit code sent to the e-mail address on file. A wrong code, and an unknown or expired " +
+            "challenge, or one whose data did not match, give the same 403; a challenge dies after 3 codes.",
+        },
+        request: "ChallengeCodeRequest",
+        success: {
+          status: 200,
+          schema: "VerificationResponse",
+          description: {
+            fr: "Jeton de vérification à usage unique, valide 15 minutes",
+            en: "Single-use verification token, valid 15 minutes",
+          },
+        },
+        errors: ["VERIFICATION_FAILED", "ALREADY_ENROLLED"],
       },
     },
-    errors: ["VERIFICATION_FAILED", "ALREADY_ENROLLED", "TOO_MANY_ATTEMPTS"],
   },
   enrollments: {
     tag: "enrollment",
@@ -531,12 +581,13 @@ function operationFor(route: RouteDefinition, doc: OperationDoc): OpenApiOperati
     const status = errors[code].status;
     byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
   }
-  const responses: Record<string, OpenApiResponse> = {
-    [String(doc.success.status)]: {
-      description: bilingual(doc.success.description),
-      content: { "application/json": { schema: { $ref: schemaRef(doc.success.schema) } } },
-    },
-  };
+  const responses: Record<string, OpenApiResponse> = {};
+  for (const success of [doc.success, ...(doc.alsoSuccess ? [doc.alsoSuccess] : [])]) {
+    responses[String(success.status)] = {
+      description: bilingual(success.description),
+      content: { "application/json": { schema: { $ref: schemaRef(success.schema) } } },
+    };
+  }
   for (const [status, statusCodes] of [...byStatus].sort(([a], [b]) => a - b)) {
     responses[String(status)] = errorResponseFor(statusCodes);
   }

@@ -120,6 +120,17 @@ describe("OpenAPI document", () => {
     expect(statuses("GET", "/v1/openapi.json")).toEqual(["200", "429"]);
     expect(statuses("POST", "/v1/enrollment/verifications")).toEqual([
       "200",
+      "202",
+      "400",
+      "403",
+      "409",
+      "413",
+      "415",
+      "429",
+    ]);
+    // Step-up (contract §4 v2): the challenge's code; a wrong one is the same 403 as a failed verification.
+    expect(statuses("POST", "/v1/enrollment/verifications/{challengeId}/code")).toEqual([
+      "200",
       "400",
       "403",
       "409",
