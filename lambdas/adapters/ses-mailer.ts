@@ -3,8 +3,14 @@ import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { billAvailableEmail } from "../domain/emails/bill-available-email";
 import { confirmationEmail } from "../domain/emails/confirmation-email";
 import type { RenderedEmail } from "../domain/emails/html";
+import { profileCreatedEmail } from "../domain/emails/profile-created-email";
 import { stepUpCodeEmail } from "../domain/emails/step-up-code-email";
-import { DependencyUnavailableError, type Mailer, type StepUpMailer } from "../domain/enrollment/ports";
+import {
+  DependencyUnavailableError,
+  type Mailer,
+  type ProfileCreatedNotifier,
+  type StepUpMailer,
+} from "../domain/enrollment/ports";
 import { type NoticeMailer, SendThrottledError } from "../domain/notices/ports";
 
 /**
@@ -80,6 +86,24 @@ export function sesMailer(client: SESv2Client, settings: SesSettings & { support
         settings,
         mail.to,
         confirmationEmail({ language: mail.language, link: mail.link, supportPhone: settings.supportPhone }),
+      );
+    },
+  };
+}
+
+/** "Was this you?" through SES, to the contact address on file. */
+export function sesProfileCreatedNotifier(
+  client: SESv2Client,
+  settings: SesSettings & { supportPhone: string },
+): ProfileCreatedNotifier {
+  return {
+    async sendProfileCreated(mail) {
+      await sendEmail(
+        client,
+        settings,
+        mail.to,
+        profileCreatedEmail({ ...mail, supportPhone: settings.supportPhone }),
+        { kind: "profile-created" },
       );
     },
   };

@@ -2,9 +2,10 @@ import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { cognitoClient, cognitoIdentity } from "../adapters/cognito-identity";
 import { documentClient } from "../adapters/dynamodb";
 import { logger, metrics } from "../adapters/observability";
-import { profileStore } from "../adapters/profile-store";
+import { accountContacts, profileStore } from "../adapters/profile-store";
 import { runtimeConfig } from "../adapters/runtime-config";
 import { confirmationTokens } from "../adapters/security-store";
+import { sesClient, sesProfileCreatedNotifier } from "../adapters/ses-mailer";
 import { confirmationRequest } from "../definitions/schemas";
 import { ApiError } from "../domain/api-error";
 import { confirmEmail } from "../domain/enrollment/confirm-email";
@@ -17,6 +18,10 @@ const deps = {
   profiles: profileStore(client, config.tables.profiles),
   identity: cognitoIdentity(cognitoClient(), config.userPoolId()),
   now: () => new Date(),
+  profileCreated: {
+    contacts: accountContacts(client, config.tables.accounts),
+    notifier: sesProfileCreatedNotifier(sesClient(), { ...config.ses, supportPhone: config.supportPhone }),
+  },
 };
 
 /** POST /v1/enrollments/confirmation: the link of the confirmation e-mail. */

@@ -1,4 +1,11 @@
-import type { ConfirmationTokens, IdentityProvider, ProfileStore } from "./ports";
+import { dateInTimeZone } from "../dates";
+import type {
+  AccountContacts,
+  ConfirmationTokens,
+  IdentityProvider,
+  ProfileCreatedNotifier,
+  ProfileStore,
+} from "./ports";
 import { tokenHash } from "./tokens";
 
 export type ConfirmationOutcome = { readonly outcome: "active" } | { readonly outcome: "invalid-token" };
@@ -8,6 +15,15 @@ export interface ConfirmationDeps {
   readonly profiles: ProfileStore;
   readonly identity: IdentityProvider;
   readonly now: () => Date;
+  /** "Was this you?" to the contact address on file (contract §4): absent, no notice (tools, tests). */
+  readonly profileCreated?: { readonly contacts: AccountContacts; readonly notifier: ProfileCreatedNotifier };
+}
+
+/** `jean.tremblay@example.com` → `j•••@example.com`: the owner recognizes it, a stranger learns little. */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf("@");
+  if (at < 1) return "•••";
+  return `${email.slice(0, 1)}•••${email.slice(at)}`;
 }
 
 /**
@@ -26,9 +42,24 @@ export async function confirmEmail(token: string, deps: ConfirmationDeps): Promi
   if (profile.pendingEmail !== undefined) return { outcome: "invalid-token" };
   // A newer enrollment may have replaced this one (and deleted its user) since the profile was read.
   if (!(await deps.identity.markEmailVerified(profile.email))) return { outcome: "invalid-token" };
+  // Before the activation: a failed notice fails the confirmation, whose retry sends it again, so the
+  // owner is never left untold (at worst told twice when the activation fails after it).
+  await notifyContact(customerNumber, profile.email, now, deps);
   if (await deps.profiles.activate(customerNumber, hash, now)) return { outcome: "active" };
   const after = await deps.profiles.get(customerNumber);
   return after?.status === "ACTIVE" && after.confirmationTokenHash === hash
     ? { outcome: "active" }
     : { outcome: "invalid-token" };
+}
+
+async function notifyContact(customerNumber: string, email: string, now: Date, deps: ConfirmationDeps) {
+  if (!deps.profileCreated) return;
+  const contact = await deps.profileCreated.contacts.contactOf(customerNumber);
+  if (!contact?.email || contact.email.toLowerCase() === email.toLowerCase()) return;
+  await deps.profileCreated.notifier.sendProfileCreated({
+    to: contact.email,
+    language: contact.language,
+    maskedEmail: maskEmail(email),
+    date: dateInTimeZone(now),
+  });
 }

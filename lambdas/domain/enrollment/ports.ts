@@ -220,3 +220,17 @@ export interface StepUpCodeMail {
 export interface StepUpMailer {
   sendStepUpCode(mail: StepUpCodeMail): Promise<void>;
 }
+
+/** "Was this you?": the contact address on file learns that an online profile was created. */
+export interface ProfileCreatedMail {
+  readonly to: string;
+  readonly language: Language;
+  /** The enrolled address, masked (`j•••@example.com`). */
+  readonly maskedEmail: string;
+  /** The day of the confirmation, YYYY-MM-DD in America/Toronto. */
+  readonly date: string;
+}
+
+export interface ProfileCreatedNotifier {
+  sendProfileCreated(mail: ProfileCreatedMail): Promise<void>;
+}

@@ -57,7 +57,7 @@ export async function answerChallenge(
   const hash = tokenHash(challengeId);
   const challenge = await deps.challenges.tryCode(hash, now, CHALLENGE_MAX_TRIES);
   const right = hashesEqual(code, stepUpCode(deps.pepper, hash));
-  if (!challenge || !challenge.matched || !right) return { outcome: "failed" };
+  if (!challenge?.matched || !right) return { outcome: "failed" };
   if (!(await deps.challenges.consume(hash))) return { outcome: "failed" };
   const { profile } = await deps.directory.lookup(challenge.customerNumber);
   if (profile?.status === "ACTIVE") return { outcome: "already-enrolled" };
