@@ -163,6 +163,38 @@ describe("enrollment and confirmation", () => {
     expect((await world.confirm("B".repeat(43))).status).toBe(401);
   });
 
+  it("401 INVALID_TOKEN for a token of the wrong shape; 400 only for a missing or non-string one", async () => {
+    const n = customer();
+    await world.seedAccount(n);
+    const token = await verified(n);
+    const code = (res: { json: Record<string, unknown> }) => (res.json.error as { code: string }).code;
+    for (const wrong of ["", "short", `${token}!`, "é".repeat(43), "A".repeat(10_000)]) {
+      const enrolled = await world.enroll(wrong, `wrong.${n}@example.com`);
+      expect([enrolled.status, code(enrolled)]).toEqual([401, "INVALID_TOKEN"]);
+      const confirmed = await world.confirm(wrong);
+      expect([confirmed.status, code(confirmed)]).toEqual([401, "INVALID_TOKEN"]);
+    }
+    const missing = await world.post("/v1/enrollments/confirmation", {});
+    expect([missing.status, missing.json]).toEqual([
+      400,
+      {
+        error: {
+          code: "VALIDATION_FAILED",
+          message: "Certains champs sont invalides.",
+          fields: [{ field: "token", code: "REQUIRED" }],
+        },
+      },
+    ]);
+    for (const value of [null, 42]) {
+      const mistyped = await world.post("/v1/enrollments/confirmation", { token: value });
+      expect((mistyped.json.error as { fields: unknown }).fields).toEqual([
+        { field: "token", code: "INVALID_TYPE" },
+      ]);
+    }
+    // None of it used the real token up.
+    expect((await world.enroll(token, `right.${n}@example.com`)).status).toBe(201);
+  });
+
   it("409 EMAIL_IN_USE when another account's profile has the e-mail", async () => {
     const a = customer();
     const b = customer();

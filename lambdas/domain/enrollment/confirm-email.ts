@@ -1,5 +1,5 @@
 import type { ConfirmationTokens, IdentityProvider, ProfileStore } from "./ports";
-import { tokenHash } from "./tokens";
+import { isWellFormedToken, tokenHash } from "./tokens";
 
 export type ConfirmationOutcome = { readonly outcome: "active" } | { readonly outcome: "invalid-token" };
 
@@ -15,6 +15,7 @@ export interface ConfirmationDeps {
  * electronic bills. Only the account's current link works; using it twice is harmless.
  */
 export async function confirmEmail(token: string, deps: ConfirmationDeps): Promise<ConfirmationOutcome> {
+  if (!isWellFormedToken(token)) return { outcome: "invalid-token" };
   const now = deps.now();
   const hash = tokenHash(token);
   const customerNumber = await deps.confirmationTokens.find(hash, now);
