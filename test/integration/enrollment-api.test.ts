@@ -74,6 +74,21 @@ describe("POST /v1/enrollment/verifications", () => {
     );
   });
 
+  it("400 REQUIRED for a missing field, the method included, as on the other routes", async () => {
+    const fields = async (body: unknown) =>
+      ((await world.post("/v1/enrollment/verifications", body)).json.error as { fields: unknown }).fields;
+    expect(await fields({})).toEqual([{ field: "method", code: "REQUIRED" }]);
+    expect(await fields({ method: "bill" })).toEqual([
+      { field: "customerNumber", code: "REQUIRED" },
+      { field: "accessCode", code: "REQUIRED" },
+    ]);
+    expect(await fields({ method: "account", customerNumber: "1234567" })).toEqual([
+      { field: "phone", code: "REQUIRED" },
+      { field: "postalCode", code: "REQUIRED" },
+      { field: "lastDebitAmount", code: "REQUIRED" },
+    ]);
+  });
+
   it("403 for wrong data and for an unknown customer, byte for byte the same answer", async () => {
     const known = customer();
     const unknown = customer();
