@@ -9,9 +9,12 @@ import { accountItem, billItem, contractItem } from "../../lambdas/adapters/bill
 import {
   type AccountRecord,
   type BillingFileKind,
+  type BillingRecord,
   type BillRecord,
   billingFiles,
   type ContractRecord,
+  checkRow,
+  type RowProblem,
 } from "../../lambdas/domain/billing-records";
 
 export interface ImportTarget {
@@ -21,10 +24,9 @@ export interface ImportTarget {
   readonly noticeDelayDays: number;
 }
 
-export interface RejectedRow {
+/** A bad field of a refused row; a row with several bad fields gives one of these for each. */
+export interface RejectedRow extends RowProblem {
   readonly line: number;
-  readonly field: string;
-  readonly reason: string;
 }
 
 export interface ImportOptions {
@@ -61,12 +63,10 @@ export class ImportFileError extends Error {
   }
 }
 
-type AnyRecord = AccountRecord | BillRecord | ContractRecord;
-
 interface PendingRow {
   readonly line: number;
   readonly key: string;
-  record: AnyRecord;
+  record: BillingRecord;
 }
 
 interface Batch {
@@ -102,7 +102,7 @@ export async function importBillingFile(options: ImportOptions): Promise<ImportS
   let seq = 0;
   let current: Batch = { seq, rows: [], after: new Set() };
 
-  const toItem = (record: AnyRecord): Record<string, unknown> => {
+  const toItem = (record: BillingRecord): Record<string, unknown> => {
     switch (options.kind) {
       case "accounts":
         return { ...accountItem(record as AccountRecord, target.pepper, now) };
@@ -215,16 +215,14 @@ export async function importBillingFile(options: ImportOptions): Promise<ImportS
         reject({ line, field: "(row)", reason: `expected ${header.length} columns, found ${record.length}` });
         continue;
       }
-      const raw = Object.fromEntries(header.map((h, i) => [h, record[i] ?? ""]));
-      const parsed = spec.schema.safeParse(raw);
-      if (!parsed.success) {
+      const checked = checkRow(options.kind, Object.fromEntries(header.map((h, i) => [h, record[i] ?? ""])));
+      if (!checked.ok) {
         rejected++;
-        const issue = parsed.error.issues[0];
-        reject({ line, field: String(issue?.path[0] ?? "(row)"), reason: issue?.message ?? "invalid" });
+        for (const problem of checked.problems) reject({ line, ...problem });
         continue;
       }
-      const record_ = parsed.data as AnyRecord;
-      const key = (spec.key as (r: AnyRecord) => string)(record_);
+      const record_ = checked.record;
+      const key = (spec.key as (r: BillingRecord) => string)(record_);
       const earlier = seen.get(key);
       if (earlier) {
         duplicates++;

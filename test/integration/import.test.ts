@@ -139,6 +139,29 @@ describe("importing accounts", () => {
     expect(await repository.getAccount(bad3)).toBeUndefined();
   });
 
+  it("reports every bad field of a row, not only the first", async () => {
+    const [good, bad] = customers(2) as [string, string];
+    const csv = [
+      ACCOUNTS_HEADER,
+      accountLine(good),
+      accountLine(good.replace(/\d$/, "x")),
+      accountLine(bad, { phone: "555-1234", language: "de", balance: "abc" }),
+    ].join("\n");
+    const { summary, rejected } = await run("accounts", csv);
+    expect(summary).toMatchObject({ imported: 1, rejected: 2 });
+    expect(rejected).toEqual([
+      { line: 3, field: "customerNumber", reason: "must be exactly 7 digits" },
+      { line: 4, field: "phone", reason: "must be a 10-digit phone number with the area code" },
+      { line: 4, field: "language", reason: "must be fr or en" },
+      {
+        line: 4,
+        field: "balance",
+        reason: "must be an amount with at most two decimals (negative when in credit)",
+      },
+    ]);
+    expect(await repository.getAccount(bad)).toBeUndefined();
+  });
+
   it("keeps the last of duplicate rows, says so, even across batches written concurrently", async () => {
     const numbers = customers(120);
     const dup = numbers[0] as string;
