@@ -286,8 +286,26 @@ export async function importBillingFile(options: ImportOptions): Promise<ImportS
       skip_empty_lines: true,
       info: true,
       skip_records_with_empty_values: false,
+      // A broken record is reported as "skip" rather than thrown: a thrown error would also drop
+      // the good records parsed before it and not yet read here. The import still stops there.
+      skip_records_with_error: true,
     }),
   );
+  type CsvError = { readonly code?: string; readonly lines?: number; readonly message?: string };
+  let broken: CsvError | undefined;
+  parser.on("skip", (error: CsvError) => {
+    broken ??= error;
+  });
+  /** Stops at a line the CSV parser cannot read, once what came before it is written. */
+  const stopAt = async (e: CsvError): Promise<never> => {
+    await dispatch();
+    await Promise.all(inFlight.values());
+    rejected++;
+    throw new ImportFileError(
+      `line ${e.lines ?? "?"}: the CSV cannot be read (${e.message ?? e.code}); nothing after it was imported`,
+      summary(),
+    );
+  };
 
   let header: string[] | null = null;
   try {
@@ -296,6 +314,7 @@ export async function importBillingFile(options: ImportOptions): Promise<ImportS
       info: { lines: number };
     }>) {
       const line = info.lines;
+      if (broken && line >= (broken.lines ?? 0)) break;
       if (record.length === 1 && (record[0] ?? "").trim() === "") continue; // a line of blanks
       if (header === null) {
         header = record.map((h) => h.trim());
@@ -338,19 +357,11 @@ export async function importBillingFile(options: ImportOptions): Promise<ImportS
     }
   } catch (error) {
     if (error instanceof ImportFileError) throw error;
-    const e = error as { code?: string; lines?: number; message?: string };
-    if (typeof e.code === "string" && e.code.startsWith("CSV_")) {
-      // The rows before the broken line are written, as the message says.
-      await dispatch();
-      await Promise.all(inFlight.values());
-      rejected++;
-      throw new ImportFileError(
-        `line ${e.lines ?? "?"}: the CSV cannot be read (${e.message ?? e.code}); nothing after it was imported`,
-        summary(),
-      );
-    }
+    const e = error as CsvError;
+    if (typeof e.code === "string" && e.code.startsWith("CSV_")) await stopAt(e);
     throw error;
   }
+  if (broken) await stopAt(broken);
   if (header === null) {
     throw new ImportFileError(
       `the file is empty: expected the header ${expectedHeader(options.kind).join(",")}`,

@@ -241,6 +241,18 @@ describe("importing accounts", () => {
     const error = await run("accounts", csv).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ImportFileError);
     expect((error as ImportFileError).message).toMatch(/^line 3: the CSV cannot be read/);
+    expect((error as ImportFileError).summary).toEqual({ imported: 1, rejected: 1, duplicates: [] });
+    expect(await repository.getAccount(a)).toBeDefined();
+    expect(await repository.getAccount(b)).toBeUndefined();
+
+    const [c, d] = customers(2) as [string, string];
+    const unclosed = await run(
+      "accounts",
+      `${ACCOUNTS_HEADER}\n${accountLine(c)}\n${accountLine(d, { fullName: '"Jean' })}\n`,
+    ).catch((e: unknown) => e);
+    expect((unclosed as ImportFileError).message).toMatch(/the CSV cannot be read \(Quote Not Closed/);
+    expect((unclosed as ImportFileError).summary.imported).toBe(1);
+    expect(await repository.getAccount(c)).toBeDefined();
   });
 
   it("writes nothing in a dry run, yet reports the same rows", async () => {
