@@ -4,9 +4,9 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { handlerEntry } from "../lambdas/definitions/bundling";
-import { LOCAL_ADAPTER_MAX_READ_BYTES, MAX_BODY_BYTES } from "../lambdas/definitions/limits";
+import { API_GATEWAY_MAX_BODY_BYTES, MAX_BODY_BYTES } from "../lambdas/definitions/limits";
 import { type ApiFunctionName, apiFunctions, matchRoute } from "../lambdas/definitions/routes";
-import { createLocalAuthorizer, isLocalDocumentPath, localDocument } from "./signed-in";
+import { createLocalAuthorizer, gatewayError, isLocalDocumentPath, localDocument } from "./signed-in";
 import { installLocalStepUpQueue } from "./step-up-queue";
 
 type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
@@ -44,7 +44,7 @@ function lambdaContext(name: ApiFunctionName, requestId: string): Context {
 
 /**
  * Reads the body, keeping at most one byte more than the handlers accept (so that they answer 413
- * themselves, as on AWS) and refusing to read past the adapter's own cap, as API Gateway does.
+ * themselves, as on AWS) and refusing to read past API Gateway's cap, as API Gateway does.
  */
 async function readBody(req: IncomingMessage): Promise<{ body: string | null; tooLarge: boolean }> {
   const chunks: Buffer[] = [];
@@ -52,7 +52,7 @@ async function readBody(req: IncomingMessage): Promise<{ body: string | null; to
   let total = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     total += chunk.length;
-    if (total > LOCAL_ADAPTER_MAX_READ_BYTES) return { body: null, tooLarge: true };
+    if (total > API_GATEWAY_MAX_BODY_BYTES) return { body: null, tooLarge: true };
     if (kept <= MAX_BODY_BYTES) {
       chunks.push(chunk);
       kept += chunk.length;
@@ -148,19 +148,6 @@ function send(res: ServerResponse, result: APIGatewayProxyResult): void {
   res.end(body);
 }
 
-/** What API Gateway answers itself when a request is larger than it accepts. */
-const tooLargeResult: APIGatewayProxyResult = {
-  statusCode: 413,
-  headers: {
-    "Content-Type": "application/json",
-    "Cache-Control": "no-store",
-    "X-Content-Type-Options": "nosniff",
-  },
-  body: JSON.stringify({
-    error: { code: "PAYLOAD_TOO_LARGE", message: "Le corps de la requête est trop grand." },
-  }),
-};
-
 /**
  * The local API: turns each HTTP request into a REST proxy event for the handler that the route table
  * names (or the fallback handler: 404, 405, preflight), exactly as API Gateway does in the cloud.
@@ -175,7 +162,8 @@ export function createApiServer(): Server {
       const url = new URL(req.url ?? "/", "http://localhost");
       const { body, tooLarge } = await readBody(req);
       if (tooLarge) {
-        send(res, tooLargeResult);
+        // What API Gateway answers itself (its REQUEST_TOO_LARGE gateway response).
+        send(res, gatewayError("PAYLOAD_TOO_LARGE"));
         return;
       }
       // Local only (no such route in AWS): the stand-in for presigned S3 links to documents.

@@ -1,14 +1,12 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
+import type { ImportSummary } from "../../local/import/import-file";
 
 /** The line of the child's stdout that carries its result. */
 export const importChildMarker = "@@bench-import ";
 
 /** What bench/lib/import-child.ts reports. */
-export interface ImportChildResult {
-  readonly imported: number;
-  readonly rejected: number;
-  readonly duplicates: number;
+export interface ImportChildResult extends ImportSummary {
   /** importBillingFile alone, timed in the child. */
   readonly wallMs: number;
   /** RSS once the modules are loaded, before the import starts (KiB). */

@@ -162,7 +162,7 @@ export const section: Section = {
           const { result, pass } = await timed(largeRows, label, () =>
             importBillingFile({ kind: "accounts", file: largeFile, target, concurrency, now }),
           );
-          if (result.imported !== largeRows || result.rejected !== 0 || result.duplicates !== 0) {
+          if (result.imported !== largeRows || result.rejected !== 0 || result.duplicates.length !== 0) {
             warnings.push(`${label}: ${JSON.stringify(result)}, expected ${largeRows} imported`);
           }
           return pass;

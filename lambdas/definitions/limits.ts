@@ -3,8 +3,12 @@
 /** Largest JSON body a handler accepts (contract: over 16 KiB is a 413). */
 export const MAX_BODY_BYTES = 16 * 1024;
 
-/** Largest body the local adapter reads at all before answering 413 (API Gateway's own cap is 10 MB). */
-export const LOCAL_ADAPTER_MAX_READ_BYTES = 1024 * 1024;
+/**
+ * API Gateway's own cap on a request (10 MB): above it the gateway answers 413 itself (its
+ * REQUEST_TOO_LARGE response); below it the request reaches the function, which answers 413 over
+ * MAX_BODY_BYTES. The local adapter draws the same line.
+ */
+export const API_GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 export const DEFAULT_SUPPORT_PHONE = "1 800 567-6353";
 export const DEFAULT_WEB_ORIGIN = "http://localhost:5173";

@@ -86,6 +86,15 @@ const documentKey = z
     "must be a relative key of letters, digits, '/', '.', '-' or '_'",
   );
 
+/**
+ * For a check across fields: it runs when those fields are valid, even if others are not, so that a
+ * refused row lists every bad field at once (zod skips such checks after any issue otherwise).
+ */
+function validFields(...fields: readonly string[]) {
+  return (payload: { readonly issues: readonly { readonly path?: readonly PropertyKey[] }[] }) =>
+    !payload.issues.some((issue) => !issue.path?.length || fields.includes(String(issue.path[0])));
+}
+
 export const accountRow = z
   .object({
     customerNumber,
@@ -124,10 +133,10 @@ export const billRow = z
     balance: cents("must be an amount with at most two decimals (negative when in credit)", true),
     documentKey: documentKey.optional(),
   })
-  .superRefine((r, ctx) => {
-    if (r.dueDate < r.billingDate) {
-      ctx.addIssue({ code: "custom", path: ["dueDate"], message: "must not be before billingDate" });
-    }
+  .refine((r) => r.dueDate >= r.billingDate, {
+    path: ["dueDate"],
+    message: "must not be before billingDate",
+    when: validFields("billingDate", "dueDate"),
   })
   .transform(
     (r): BillRecord => ({
@@ -177,10 +186,10 @@ export const contractRow = z
     }),
     documentKey: documentKey.optional(),
   })
-  .superRefine((r, ctx) => {
-    if (r.endDate !== "" && r.endDate < r.startDate) {
-      ctx.addIssue({ code: "custom", path: ["endDate"], message: "must not be before startDate" });
-    }
+  .refine((r) => r.endDate === "" || r.endDate >= r.startDate, {
+    path: ["endDate"],
+    message: "must not be before startDate",
+    when: validFields("startDate", "endDate"),
   })
   .transform(
     (r): ContractRecord => ({
@@ -228,6 +237,47 @@ export const billingFiles = {
 } as const;
 
 export type BillingFileKind = keyof typeof billingFiles;
+
+export type BillingRecord = AccountRecord | BillRecord | ContractRecord;
+
+/** A bad field of a refused row, as the operator reads it next to the line number. */
+export interface RowProblem {
+  readonly field: string;
+  readonly reason: string;
+}
+
+export type RowCheck =
+  | { readonly ok: true; readonly record: BillingRecord }
+  | { readonly ok: false; readonly problems: readonly RowProblem[] };
+
+/**
+ * Checks one row (strings keyed by column name) against its file's schema: the record, or every bad
+ * field of the row, once each, in column order, so that one pass over the file shows all to fix.
+ */
+export function checkRow(kind: BillingFileKind, row: Readonly<Record<string, string>>): RowCheck {
+  const spec = billingFiles[kind];
+  const parsed = spec.schema.safeParse(row);
+  if (parsed.success) return { ok: true, record: parsed.data };
+  const columns: readonly string[] = [
+    ...spec.columns,
+    ...(spec.optionalLastColumn ? [spec.optionalLastColumn] : []),
+  ];
+  const byField = new Map<string, string>();
+  for (const issue of parsed.error.issues) {
+    const field = issue.path.length > 0 ? String(issue.path[0]) : "(row)";
+    if (!byField.has(field)) byField.set(field, issue.message);
+  }
+  const rank = (field: string) => {
+    const i = columns.indexOf(field);
+    return i === -1 ? columns.length : i;
+  };
+  return {
+    ok: false,
+    problems: [...byField]
+      .map(([field, reason]) => ({ field, reason }))
+      .sort((a, b) => rank(a.field) - rank(b.field)),
+  };
+}
 
 /** The date a bill becomes available online and its notice is due: billing date + the delay. */
 export function availableOn(billingDate: string, noticeDelayDays: number): string {

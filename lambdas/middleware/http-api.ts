@@ -103,8 +103,10 @@ export function fieldErrors(issues: readonly z.core.$ZodIssue[], input: unknown)
     }
     const field = issue.path.map(String).join(".") || "body";
     let code = "INVALID_FORMAT";
-    if (/^[A-Z][A-Z_]+$/.test(issue.message)) code = issue.message;
-    else if (issue.code === "invalid_type" && valueAt(input, issue.path) === undefined) code = "REQUIRED";
+    // A missing field is REQUIRED whatever the check that noticed it (a discriminated union reports
+    // a missing discriminator as invalid_union, not invalid_type).
+    if (issue.path.length > 0 && valueAt(input, issue.path) === undefined) code = "REQUIRED";
+    else if (/^[A-Z][A-Z_]+$/.test(issue.message)) code = issue.message;
     else if (issue.code === "invalid_type") code = "INVALID_TYPE";
     out.push({ field, code });
   }

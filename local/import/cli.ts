@@ -1,7 +1,7 @@
 import { MultiBar, Presets } from "cli-progress";
 import { isBillingFileKind } from "../../lambdas/domain/billing-records";
 import { UnknownStageError } from "../../lib/config/stages";
-import { ImportFileError, importBillingFile } from "./import-file";
+import { ImportFileError, importBillingFile, summaryLine } from "./import-file";
 import { localTarget, stageTarget } from "./target";
 
 const USAGE = "usage: npm run import -- accounts|bills|contracts FILE.csv [--stage NAME] [--dry-run]";
@@ -71,8 +71,7 @@ async function main(): Promise<number> {
       },
     });
     bars?.stop();
-    const dry = args.dryRun ? " (dry run: nothing written)" : "";
-    process.stdout.write(`imported ${summary.imported}, rejected ${summary.rejected}${dry}\n`);
+    process.stdout.write(`${summaryLine(summary, { dryRun: args.dryRun })}\n`);
     return summary.rejected === 0 ? 0 : 1;
   } finally {
     bars?.stop();
@@ -85,7 +84,7 @@ main().then(
   (error: unknown) => {
     if (error instanceof ImportFileError) {
       process.stderr.write(`import: ${error.message}\n`);
-      process.stdout.write(`imported ${error.summary.imported}, rejected ${error.summary.rejected}\n`);
+      process.stdout.write(`${summaryLine(error.summary)}\n`);
     } else if (error instanceof UnknownStageError) {
       process.stderr.write(`import: ${error.message}\n`);
     } else {

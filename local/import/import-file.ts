@@ -9,9 +9,12 @@ import { accountItem, billItem, contractItem } from "../../lambdas/adapters/bill
 import {
   type AccountRecord,
   type BillingFileKind,
+  type BillingRecord,
   type BillRecord,
   billingFiles,
   type ContractRecord,
+  checkRow,
+  type RowProblem,
 } from "../../lambdas/domain/billing-records";
 
 export interface ImportTarget {
@@ -21,10 +24,9 @@ export interface ImportTarget {
   readonly noticeDelayDays: number;
 }
 
-export interface RejectedRow {
+/** A bad field of a refused row; a row with several bad fields gives one of these for each. */
+export interface RejectedRow extends RowProblem {
   readonly line: number;
-  readonly field: string;
-  readonly reason: string;
 }
 
 export interface ImportOptions {
@@ -41,10 +43,26 @@ export interface ImportOptions {
   readonly onProgress?: (read: number, total: number) => void;
 }
 
+/** A row replaced by a later row of the same key (the last one wins). */
+export interface DuplicateRow {
+  /** The later line, whose values the table holds (unless a still later one replaced it too). */
+  readonly line: number;
+  /** The earlier line it replaced. */
+  readonly replaced: number;
+  readonly key: string;
+}
+
+/**
+ * What an import did, row by row: every data row is counted once, as imported, rejected or replaced
+ * by a later duplicate (so imported + rejected + duplicates.length is the number of rows read).
+ */
 export interface ImportSummary {
+  /** Items written: a key on several lines is one item, counted once. */
   readonly imported: number;
+  /** Rows refused (bad fields, unknown customer, a write DynamoDB did not accept): none written. */
   readonly rejected: number;
-  readonly duplicates: number;
+  /** Rows whose item a later row of the file replaced, in line order. */
+  readonly duplicates: readonly DuplicateRow[];
 }
 
 /**
@@ -54,19 +72,44 @@ export interface ImportSummary {
 export class ImportFileError extends Error {
   constructor(
     message: string,
-    readonly summary: ImportSummary = { imported: 0, rejected: 0, duplicates: 0 },
+    readonly summary: ImportSummary = { imported: 0, rejected: 0, duplicates: [] },
   ) {
     super(message);
     this.name = "ImportFileError";
   }
 }
 
-type AnyRecord = AccountRecord | BillRecord | ContractRecord;
+/** Duplicates named in the summary line; the warnings name each of them anyway. */
+const DUPLICATES_NAMED = 3;
+
+/**
+ * The line that ends a run (contract: `imported N, rejected M`), with the duplicates named:
+ * `imported 2, rejected 0 (1 duplicate: line 3 replaced line 2, key 9900001)`.
+ */
+export function summaryLine(summary: ImportSummary, options: { readonly dryRun?: boolean } = {}): string {
+  const notes: string[] = [];
+  const { duplicates } = summary;
+  if (duplicates.length > 0) {
+    const named = duplicates
+      .slice(0, DUPLICATES_NAMED)
+      .map((d) => `line ${d.line} replaced line ${d.replaced}, key ${d.key}`);
+    const more = duplicates.length - named.length;
+    if (more > 0) named.push(`${more} more in the warnings`);
+    notes.push(`${duplicates.length} duplicate${duplicates.length === 1 ? "" : "s"}: ${named.join("; ")}`);
+  }
+  if (options.dryRun) notes.push("dry run: nothing written");
+  const tail = notes.length > 0 ? ` (${notes.join("; ")})` : "";
+  return `imported ${summary.imported}, rejected ${summary.rejected}${tail}`;
+}
 
 interface PendingRow {
-  readonly line: number;
+  /** The last line of this key in the batch; `superseded` holds the batch's earlier ones. */
+  line: number;
   readonly key: string;
-  record: AnyRecord;
+  record: BillingRecord;
+  /** Earlier lines of the same key in this batch, replaced in place before anything was written. */
+  readonly superseded: number[];
+  settled: boolean;
 }
 
 interface Batch {
@@ -76,10 +119,41 @@ interface Batch {
   readonly after: Set<number>;
 }
 
+/** Every key seen in the file: its last line, the batch that holds it, the last line written. */
+interface SeenKey {
+  line: number;
+  seq: number;
+  written?: number;
+}
+
+/**
+ * What the import says about each line, said in line order. A row's fate is known only once its
+ * batch is written, and batches finish in any order: what is said about a line waits until every
+ * earlier line is settled. Only the lines since the oldest unsettled row are held.
+ */
+class LineReport {
+  /** Lines in the order read; null while the line's row is not settled. */
+  private readonly lines = new Map<number, (() => void)[] | null>();
+
+  hold(line: number): void {
+    this.lines.set(line, null);
+  }
+
+  settle(line: number, ...said: (() => void)[]): void {
+    this.lines.set(line, said);
+    for (const [held, sayings] of this.lines) {
+      if (sayings === null) return;
+      this.lines.delete(held);
+      for (const say of sayings) say();
+    }
+  }
+}
+
 /**
  * Streams a billing-system CSV into its table: each row checked by its zod schema, bad rows reported
  * with line, field and reason and never written, good rows put by BatchWriteItem (idempotent upserts,
- * UnprocessedItems retried), a bounded number of batches in flight so memory stays flat.
+ * UnprocessedItems retried), a bounded number of batches in flight so memory stays flat. Rejections
+ * and warnings come in line order; the summary counts items written, and names the duplicates.
  */
 export async function importBillingFile(options: ImportOptions): Promise<ImportSummary> {
   const spec = billingFiles[options.kind];
@@ -95,14 +169,19 @@ export async function importBillingFile(options: ImportOptions): Promise<ImportS
 
   let imported = 0;
   let rejected = 0;
-  let duplicates = 0;
-  /** Every key seen in this file: its last line and the batch that holds it. */
-  const seen = new Map<string, { line: number; seq: number }>();
+  const duplicates: DuplicateRow[] = [];
+  const summary = (): ImportSummary => ({
+    imported,
+    rejected,
+    duplicates: duplicates.sort((a, b) => a.line - b.line),
+  });
+  const report = new LineReport();
+  const seen = new Map<string, SeenKey>();
   const inFlight = new Map<number, Promise<void>>();
   let seq = 0;
   let current: Batch = { seq, rows: [], after: new Set() };
 
-  const toItem = (record: AnyRecord): Record<string, unknown> => {
+  const toItem = (record: BillingRecord): Record<string, unknown> => {
     switch (options.kind) {
       case "accounts":
         return { ...accountItem(record as AccountRecord, target.pepper, now) };
@@ -113,6 +192,37 @@ export async function importBillingFile(options: ImportOptions): Promise<ImportS
     }
   };
 
+  /** A row not written: its lines (the superseded ones too) are rejected with the reason. */
+  const rejectRow = (row: PendingRow, field: string, reason: string): void => {
+    if (row.settled) return;
+    row.settled = true;
+    for (const line of [...row.superseded, row.line]) {
+      rejected++;
+      report.settle(line, () => reject({ line, field, reason }));
+    }
+  };
+
+  /** A row written: one more item unless its key was written before; each earlier line replaced. */
+  const rowWritten = (row: PendingRow): void => {
+    if (row.settled) return;
+    row.settled = true;
+    const key = seen.get(row.key) as SeenKey;
+    if (key.written === undefined) imported++;
+    let previous = key.written;
+    for (const line of [...row.superseded, row.line]) {
+      const replaced = previous;
+      if (replaced === undefined) report.settle(line);
+      else {
+        duplicates.push({ line, replaced, key: row.key });
+        report.settle(line, () =>
+          warn(`line ${line}: ${spec.keyLabel} ${row.key} also on line ${replaced}; the last one wins`),
+        );
+      }
+      previous = line;
+    }
+    key.written = row.line;
+  };
+
   const writeBatch = async (batch: Batch): Promise<void> => {
     await Promise.all([...batch.after].map((s) => inFlight.get(s)));
     let rows = batch.rows;
@@ -121,20 +231,14 @@ export async function importBillingFile(options: ImportOptions): Promise<ImportS
       const numbers = rows.map((r) => (r.record as BillRecord | ContractRecord).customerNumber);
       const known = await existingKeys(target.client, target.tables.accounts, "customerNumber", numbers);
       rows = rows.filter((r) => {
-        const n = (r.record as BillRecord | ContractRecord).customerNumber;
-        if (known.has(n)) return true;
-        rejected++;
-        reject({
-          line: r.line,
-          field: "customerNumber",
-          reason: "no account has this customer number (import accounts first)",
-        });
+        if (known.has((r.record as BillRecord | ContractRecord).customerNumber)) return true;
+        rejectRow(r, "customerNumber", "no account has this customer number (import accounts first)");
         return false;
       });
     }
     if (rows.length === 0) return;
     if (options.dryRun) {
-      imported += rows.length;
+      for (const r of rows) rowWritten(r);
       return;
     }
     const result = await putBatch(
@@ -142,22 +246,16 @@ export async function importBillingFile(options: ImportOptions): Promise<ImportS
       tableName,
       rows.map((r) => toItem(r.record)),
     );
-    const failed = new Set(result.unprocessed);
-    const items = rows.length - failed.size;
-    imported += items;
-    if (failed.size > 0) {
-      // Which rows: unprocessed items are the same objects we sent only by value; match by key.
-      const failedKeys = new Set(result.unprocessed.map((item) => keyOfItem(options.kind, item)));
-      for (const r of rows) {
-        if (failedKeys.has(keyOfItem(options.kind, toItem(r.record)))) {
-          rejected++;
-          reject({
-            line: r.line,
-            field: "(row)",
-            reason: `DynamoDB did not accept the write after ${result.attempts} attempts; import the file again`,
-          });
-        }
-      }
+    // Unprocessed items are the items we sent only by value: match them to rows by key.
+    const failedKeys = new Set(result.unprocessed.map((item) => keyOfItem(options.kind, item)));
+    for (const r of rows) {
+      if (failedKeys.has(keyOfItem(options.kind, toItem(r.record)))) {
+        rejectRow(
+          r,
+          "(row)",
+          `DynamoDB did not accept the write after ${result.attempts} attempts; import the file again`,
+        );
+      } else rowWritten(r);
     }
   };
 
@@ -167,14 +265,8 @@ export async function importBillingFile(options: ImportOptions): Promise<ImportS
     current = { seq, rows: [], after: new Set() };
     if (batch.rows.length === 0) return;
     const promise = writeBatch(batch).catch((error: unknown) => {
-      for (const r of batch.rows) {
-        rejected++;
-        reject({
-          line: r.line,
-          field: "(row)",
-          reason: `write failed: ${error instanceof Error ? error.name : String(error)}`,
-        });
-      }
+      const reason = `write failed: ${error instanceof Error ? error.name : String(error)}`;
+      for (const r of batch.rows) rejectRow(r, "(row)", reason);
     });
     inFlight.set(batch.seq, promise);
     void promise.finally(() => inFlight.delete(batch.seq));
@@ -194,8 +286,26 @@ export async function importBillingFile(options: ImportOptions): Promise<ImportS
       skip_empty_lines: true,
       info: true,
       skip_records_with_empty_values: false,
+      // A broken record is reported as "skip" rather than thrown: a thrown error would also drop
+      // the good records parsed before it and not yet read here. The import still stops there.
+      skip_records_with_error: true,
     }),
   );
+  type CsvError = { readonly code?: string; readonly lines?: number; readonly message?: string };
+  let broken: CsvError | undefined;
+  parser.on("skip", (error: CsvError) => {
+    broken ??= error;
+  });
+  /** Stops at a line the CSV parser cannot read, once what came before it is written. */
+  const stopAt = async (e: CsvError): Promise<never> => {
+    await dispatch();
+    await Promise.all(inFlight.values());
+    rejected++;
+    throw new ImportFileError(
+      `line ${e.lines ?? "?"}: the CSV cannot be read (${e.message ?? e.code}); nothing after it was imported`,
+      summary(),
+    );
+  };
 
   let header: string[] | null = null;
   try {
@@ -204,6 +314,7 @@ export async function importBillingFile(options: ImportOptions): Promise<ImportS
       info: { lines: number };
     }>) {
       const line = info.lines;
+      if (broken && line >= (broken.lines ?? 0)) break;
       if (record.length === 1 && (record[0] ?? "").trim() === "") continue; // a line of blanks
       if (header === null) {
         header = record.map((h) => h.trim());
@@ -212,51 +323,45 @@ export async function importBillingFile(options: ImportOptions): Promise<ImportS
       }
       if (record.length !== header.length) {
         rejected++;
-        reject({ line, field: "(row)", reason: `expected ${header.length} columns, found ${record.length}` });
+        const reason = `expected ${header.length} columns, found ${record.length}`;
+        report.settle(line, () => reject({ line, field: "(row)", reason }));
         continue;
       }
-      const raw = Object.fromEntries(header.map((h, i) => [h, record[i] ?? ""]));
-      const parsed = spec.schema.safeParse(raw);
-      if (!parsed.success) {
+      const checked = checkRow(options.kind, Object.fromEntries(header.map((h, i) => [h, record[i] ?? ""])));
+      if (!checked.ok) {
         rejected++;
-        const issue = parsed.error.issues[0];
-        reject({ line, field: String(issue?.path[0] ?? "(row)"), reason: issue?.message ?? "invalid" });
+        report.settle(line, ...checked.problems.map((problem) => () => reject({ line, ...problem })));
         continue;
       }
-      const record_ = parsed.data as AnyRecord;
-      const key = (spec.key as (r: AnyRecord) => string)(record_);
+      const key = (spec.key as (r: BillingRecord) => string)(checked.record);
+      report.hold(line);
       const earlier = seen.get(key);
-      if (earlier) {
-        duplicates++;
-        warn(`line ${line}: ${spec.keyLabel} ${key} also on line ${earlier.line}; the last one wins`);
+      if (earlier === undefined) seen.set(key, { line, seq: current.seq });
+      else {
         if (earlier.seq === current.seq) {
+          // Already in this batch (not yet written): this row replaces it there.
           const row = current.rows.find((r) => r.key === key);
           if (row) {
-            row.record = record_;
-            imported++; // the earlier row is superseded in place: it counts as applied, then updated
-            seen.set(key, { line, seq: current.seq });
+            row.superseded.push(row.line);
+            row.line = line;
+            row.record = checked.record;
+            earlier.line = line;
             continue;
           }
-        } else {
-          current.after.add(earlier.seq);
-        }
+        } else current.after.add(earlier.seq);
+        earlier.line = line;
+        earlier.seq = current.seq;
       }
-      seen.set(key, { line, seq: current.seq });
-      current.rows.push({ line, key, record: record_ });
+      current.rows.push({ line, key, record: checked.record, superseded: [], settled: false });
       if (current.rows.length >= BATCH_SIZE) await dispatch();
     }
   } catch (error) {
     if (error instanceof ImportFileError) throw error;
-    const e = error as { code?: string; lines?: number; message?: string };
-    if (typeof e.code === "string" && e.code.startsWith("CSV_")) {
-      await Promise.all(inFlight.values());
-      throw new ImportFileError(
-        `line ${e.lines ?? "?"}: the CSV cannot be read (${e.message ?? e.code}); nothing after it was imported`,
-        { imported, rejected: rejected + 1, duplicates },
-      );
-    }
+    const e = error as CsvError;
+    if (typeof e.code === "string" && e.code.startsWith("CSV_")) await stopAt(e);
     throw error;
   }
+  if (broken) await stopAt(broken);
   if (header === null) {
     throw new ImportFileError(
       `the file is empty: expected the header ${expectedHeader(options.kind).join(",")}`,
@@ -264,7 +369,7 @@ export async function importBillingFile(options: ImportOptions): Promise<ImportS
   }
   await dispatch();
   await Promise.all(inFlight.values());
-  return { imported, rejected, duplicates };
+  return summary();
 }
 
 function keyOfItem(kind: BillingFileKind, item: Record<string, unknown>): string {

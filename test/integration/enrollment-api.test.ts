@@ -74,6 +74,21 @@ describe("POST /v1/enrollment/verifications", () => {
     );
   });
 
+  it("400 REQUIRED for a missing field, the method included, as on the other routes", async () => {
+    const fields = async (body: unknown) =>
+      ((await world.post("/v1/enrollment/verifications", body)).json.error as { fields: unknown }).fields;
+    expect(await fields({})).toEqual([{ field: "method", code: "REQUIRED" }]);
+    expect(await fields({ method: "bill" })).toEqual([
+      { field: "customerNumber", code: "REQUIRED" },
+      { field: "accessCode", code: "REQUIRED" },
+    ]);
+    expect(await fields({ method: "account", customerNumber: "1234567" })).toEqual([
+      { field: "phone", code: "REQUIRED" },
+      { field: "postalCode", code: "REQUIRED" },
+      { field: "lastDebitAmount", code: "REQUIRED" },
+    ]);
+  });
+
   it("403 for wrong data and for an unknown customer, byte for byte the same answer", async () => {
     const known = customer();
     const unknown = customer();
@@ -164,6 +179,38 @@ describe("enrollment and confirmation", () => {
     expect(other.status).toBe(401);
     expect((other.json.error as { code: string }).code).toBe("INVALID_TOKEN");
     expect((await world.confirm("B".repeat(43))).status).toBe(401);
+  });
+
+  it("401 INVALID_TOKEN for a token of the wrong shape; 400 only for a missing or non-string one", async () => {
+    const n = customer();
+    await world.seedAccount(n);
+    const token = await verified(n);
+    const code = (res: { json: Record<string, unknown> }) => (res.json.error as { code: string }).code;
+    for (const wrong of ["", "short", `${token}!`, "é".repeat(43), "A".repeat(10_000)]) {
+      const enrolled = await world.enroll(wrong, `wrong.${n}@example.com`);
+      expect([enrolled.status, code(enrolled)]).toEqual([401, "INVALID_TOKEN"]);
+      const confirmed = await world.confirm(wrong);
+      expect([confirmed.status, code(confirmed)]).toEqual([401, "INVALID_TOKEN"]);
+    }
+    const missing = await world.post("/v1/enrollments/confirmation", {});
+    expect([missing.status, missing.json]).toEqual([
+      400,
+      {
+        error: {
+          code: "VALIDATION_FAILED",
+          message: "Certains champs sont invalides.",
+          fields: [{ field: "token", code: "REQUIRED" }],
+        },
+      },
+    ]);
+    for (const value of [null, 42]) {
+      const mistyped = await world.post("/v1/enrollments/confirmation", { token: value });
+      expect((mistyped.json.error as { fields: unknown }).fields).toEqual([
+        { field: "token", code: "INVALID_TYPE" },
+      ]);
+    }
+    // None of it used the real token up.
+    expect((await world.enroll(token, `right.${n}@example.com`)).status).toBe(201);
   });
 
   it("409 EMAIL_IN_USE when another account's profile has the e-mail", async () => {

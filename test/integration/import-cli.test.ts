@@ -34,6 +34,32 @@ describe("npm run import", () => {
     expect(code).toBe(0);
   });
 
+  it("counts what was written and names the duplicate: the last of two rows of one key wins", () => {
+    const file = files.write(
+      `${HEADER}\n9600004,12345,4505551234,J4K1A1,84.37,fr,1.00,A\n9600004,12345,4505551234,J4K1A1,84.37,fr,2.00,A\n9600005,12345,4505551234,J4K1A1,84.37,fr,0,B\n`,
+    );
+    const { code, stdout, stderr } = cli(["accounts", file]);
+    expect(stderr).toBe("warning: line 3: customerNumber 9600004 also on line 2; the last one wins\n");
+    expect(stdout).toBe("imported 2, rejected 0 (1 duplicate: line 3 replaced line 2, key 9600004)\n");
+    expect(code).toBe(0);
+  });
+
+  it("lists every bad field of a row, and the refused rows in line order", () => {
+    const file = files.write(
+      `${HEADER}\n9600006,12345,555,J4K1A1,84.37,de,abc,A\n96000,12345,4505551234,J4K1A1,84.37,fr,0,B\n`,
+    );
+    const { code, stdout, stderr } = cli(["accounts", file]);
+    expect(stderr.split("\n")).toEqual([
+      "line 2, phone: must be a 10-digit phone number with the area code",
+      "line 2, language: must be fr or en",
+      "line 2, balance: must be an amount with at most two decimals (negative when in credit)",
+      "line 3, customerNumber: must be exactly 7 digits",
+      "",
+    ]);
+    expect(stdout).toBe("imported 0, rejected 2\n");
+    expect(code).toBe(1);
+  });
+
   it("exits 1 and lists the refused rows when any row is rejected", () => {
     const file = files.write(
       `${HEADER}\n9600003,12345,4505551234,J4K1A1,84.37,fr,84.37,A\n960000,12345,4505551234,J4K1A1,84.37,fr,0,B\n`,

@@ -81,7 +81,7 @@ describe("importing accounts", () => {
     const csv = `\uFEFF${ACCOUNTS_HEADER}\r\n${accountLine(a, { fullName: '"Côté, Zoé"', phone: '"(514) 555-1234"', postalCode: "h2x 1y4", lastDebitAmount: '"84,37"' })}\r\n${accountLine(b, { language: "EN" })}\r\n`;
     const { summary, rejected } = await run("accounts", csv);
     expect(rejected).toEqual([]);
-    expect(summary).toEqual({ imported: 2, rejected: 0, duplicates: 0 });
+    expect(summary).toEqual({ imported: 2, rejected: 0, duplicates: [] });
     const item = await repository.getAccount(a);
     expect(item?.fullName).toBe("Côté, Zoé");
     expect(item?.balanceCents).toBe(8437);
@@ -126,7 +126,7 @@ describe("importing accounts", () => {
       accountLine(good2),
     ].join("\n");
     const { summary, rejected } = await run("accounts", csv);
-    expect(summary).toEqual({ imported: 2, rejected: 4, duplicates: 0 });
+    expect(summary).toEqual({ imported: 2, rejected: 4, duplicates: [] });
     expect(rejected).toEqual([
       { line: 3, field: "customerNumber", reason: "must be exactly 7 digits" },
       { line: 5, field: "lastDebitAmount", reason: "must be a positive amount with at most two decimals" },
@@ -139,6 +139,29 @@ describe("importing accounts", () => {
     expect(await repository.getAccount(bad3)).toBeUndefined();
   });
 
+  it("reports every bad field of a row, not only the first", async () => {
+    const [good, bad] = customers(2) as [string, string];
+    const csv = [
+      ACCOUNTS_HEADER,
+      accountLine(good),
+      accountLine(good.replace(/\d$/, "x")),
+      accountLine(bad, { phone: "555-1234", language: "de", balance: "abc" }),
+    ].join("\n");
+    const { summary, rejected } = await run("accounts", csv);
+    expect(summary).toMatchObject({ imported: 1, rejected: 2 });
+    expect(rejected).toEqual([
+      { line: 3, field: "customerNumber", reason: "must be exactly 7 digits" },
+      { line: 4, field: "phone", reason: "must be a 10-digit phone number with the area code" },
+      { line: 4, field: "language", reason: "must be fr or en" },
+      {
+        line: 4,
+        field: "balance",
+        reason: "must be an amount with at most two decimals (negative when in credit)",
+      },
+    ]);
+    expect(await repository.getAccount(bad)).toBeUndefined();
+  });
+
   it("keeps the last of duplicate rows, says so, even across batches written concurrently", async () => {
     const numbers = customers(120);
     const dup = numbers[0] as string;
@@ -148,10 +171,39 @@ describe("importing accounts", () => {
     lines.push(accountLine(numbers[5] as string, { balance: "3.00" }));
     const { summary, warnings } = await run("accounts", lines.join("\n"), { concurrency: 8 });
     expect(summary.rejected).toBe(0);
-    expect(summary.duplicates).toBe(2);
+    expect(summary.imported).toBe(120);
+    expect(summary.duplicates).toEqual([
+      { line: 122, replaced: 2, key: dup },
+      { line: 123, replaced: 7, key: numbers[5] },
+    ]);
     expect(warnings[0]).toBe(`line 122: customerNumber ${dup} also on line 2; the last one wins`);
     expect((await repository.getAccount(dup))?.balanceCents).toBe(200);
     expect((await repository.getAccount(numbers[5] as string))?.balanceCents).toBe(300);
+  });
+
+  it("counts the items written: a key on two lines of one batch is one item, and the duplicate is named", async () => {
+    const [a, b] = customers(2) as [string, string];
+    const csv = [
+      ACCOUNTS_HEADER,
+      accountLine(a, { balance: "1.00" }),
+      accountLine(a, { balance: "2.00" }),
+      accountLine(b),
+      accountLine(a, { balance: "3.00" }),
+    ].join("\n");
+    const { summary, warnings } = await run("accounts", csv);
+    expect(summary).toEqual({
+      imported: 2,
+      rejected: 0,
+      duplicates: [
+        { line: 3, replaced: 2, key: a },
+        { line: 5, replaced: 3, key: a },
+      ],
+    });
+    expect(warnings).toEqual([
+      `line 3: customerNumber ${a} also on line 2; the last one wins`,
+      `line 5: customerNumber ${a} also on line 3; the last one wins`,
+    ]);
+    expect((await repository.getAccount(a))?.balanceCents).toBe(300);
   });
 
   it("refuses a wrong header and writes nothing", async () => {
@@ -173,7 +225,7 @@ describe("importing accounts", () => {
     expect((await run("accounts", `${ACCOUNTS_HEADER}\n`)).summary).toEqual({
       imported: 0,
       rejected: 0,
-      duplicates: 0,
+      duplicates: [],
     });
   });
 
@@ -189,13 +241,25 @@ describe("importing accounts", () => {
     const error = await run("accounts", csv).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ImportFileError);
     expect((error as ImportFileError).message).toMatch(/^line 3: the CSV cannot be read/);
+    expect((error as ImportFileError).summary).toEqual({ imported: 1, rejected: 1, duplicates: [] });
+    expect(await repository.getAccount(a)).toBeDefined();
+    expect(await repository.getAccount(b)).toBeUndefined();
+
+    const [c, d] = customers(2) as [string, string];
+    const unclosed = await run(
+      "accounts",
+      `${ACCOUNTS_HEADER}\n${accountLine(c)}\n${accountLine(d, { fullName: '"Jean' })}\n`,
+    ).catch((e: unknown) => e);
+    expect((unclosed as ImportFileError).message).toMatch(/the CSV cannot be read \(Quote Not Closed/);
+    expect((unclosed as ImportFileError).summary.imported).toBe(1);
+    expect(await repository.getAccount(c)).toBeDefined();
   });
 
   it("writes nothing in a dry run, yet reports the same rows", async () => {
     const [a, b] = customers(2) as [string, string];
     const csv = `${ACCOUNTS_HEADER}\n${accountLine(a)}\n${accountLine(b, { accessCode: "1234" })}\n`;
     const { summary, rejected } = await run("accounts", csv, { dryRun: true });
-    expect(summary).toEqual({ imported: 1, rejected: 1, duplicates: 0 });
+    expect(summary).toEqual({ imported: 1, rejected: 1, duplicates: [] });
     expect(rejected).toEqual([{ line: 3, field: "accessCode", reason: "must be exactly 5 digits" }]);
     expect(await repository.getAccount(a)).toBeUndefined();
   });
@@ -214,7 +278,7 @@ describe("importing bills and contracts", () => {
       `B-4-${known},${known},2026-02-30,2026-03-11,84.37,84.37,`,
     ].join("\n");
     const { summary, rejected } = await run("bills", csv);
-    expect(summary).toEqual({ imported: 3, rejected: 2, duplicates: 0 });
+    expect(summary).toEqual({ imported: 3, rejected: 2, duplicates: [] });
     expect(rejected).toContainEqual({
       line: 6,
       field: "billingDate",
@@ -250,6 +314,25 @@ describe("importing bills and contracts", () => {
       } while (next);
     }
     expect(pending.sort()).toEqual([`B-1-${known}`, `B-2-${known}`]);
+  });
+
+  it("reports the refused bills in line order, though unknown customers are found batch by batch", async () => {
+    const numbers = customers(3);
+    const [known, unknown] = [numbers.slice(0, 2), numbers[2] as string];
+    await importAccounts(known);
+    const lines = [BILLS_HEADER];
+    const expected: { line: number; field: string }[] = [];
+    for (let i = 0; i < 200; i++) {
+      const line = i + 2;
+      const customer = i % 7 === 3 ? unknown : (known[i % 2] as string);
+      const billingDate = i % 11 === 5 ? "2026-02-30" : "2026-11-20";
+      lines.push(`B-${i}-${customer},${customer},${billingDate},2026-12-11,84.37,84.37`);
+      if (billingDate === "2026-02-30") expected.push({ line, field: "billingDate" });
+      else if (customer === unknown) expected.push({ line, field: "customerNumber" });
+    }
+    const { summary, rejected } = await run("bills", lines.join("\n"), { concurrency: 8 });
+    expect(rejected.map(({ line, field }) => ({ line, field }))).toEqual(expected);
+    expect(summary).toEqual({ imported: 200 - expected.length, rejected: expected.length, duplicates: [] });
   });
 
   it("imports a contract with its services in cents, one per customer", async () => {

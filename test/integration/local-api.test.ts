@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { errors } from "../../lambdas/definitions/error-codes";
 import { startLocalApi } from "../support/local-api";
 
 let api: { url: string; close(): Promise<void> };
@@ -67,9 +68,29 @@ describe("local API adapter with the real handlers", () => {
     const res = await fetch(`${api.url}/v1/health`, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: "x".repeat(2 * 1024 * 1024),
+      body: "x".repeat(10 * 1024 * 1024 + 1),
     });
     expect(res.status).toBe(413);
-    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("PAYLOAD_TOO_LARGE");
+    expect(await res.json()).toEqual({
+      error: { code: "PAYLOAD_TOO_LARGE", message: errors.PAYLOAD_TOO_LARGE.fr },
+    });
+  });
+
+  it("answers 17 KiB and 2 MB with the same 413, in French, in English when asked", async () => {
+    const post = async (size: number, headers: Record<string, string> = {}) => {
+      const res = await fetch(`${api.url}/v1/enrollments`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", ...headers },
+        body: JSON.stringify({ password: "x".repeat(size) }),
+      });
+      return { status: res.status, body: await res.text() };
+    };
+    const small = await post(17 * 1024);
+    expect(small.status).toBe(413);
+    expect(JSON.parse(small.body).error.message).toBe(errors.PAYLOAD_TOO_LARGE.fr);
+    expect(await post(2 * 1024 * 1024)).toEqual(small);
+    const english = await post(2 * 1024 * 1024, { "Accept-Language": "en-CA,en;q=0.9" });
+    expect(JSON.parse(english.body).error.message).toBe(errors.PAYLOAD_TOO_LARGE.en);
+    expect(await post(17 * 1024, { "Accept-Language": "en-CA,en;q=0.9" })).toEqual(english);
   });
 });

@@ -7,9 +7,11 @@ import { createApiServer } from "../../local/http-adapter";
  * emulators the global setup started. The handlers read their environment at import, so it is set
  * before the first request loads them.
  */
-export async function startLocalApi(): Promise<{ url: string; close(): Promise<void> }> {
+export async function startLocalApi(
+  overrides: Record<string, string> = {},
+): Promise<{ url: string; close(): Promise<void> }> {
   const { environment } = inject("localStack");
-  Object.assign(process.env, environment);
+  Object.assign(process.env, environment, overrides);
   const server = createApiServer();
   await new Promise<void>((done) => server.listen({ port: 0, host: "127.0.0.1" }, () => done()));
   const { port } = server.address() as AddressInfo;

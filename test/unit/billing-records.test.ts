@@ -5,6 +5,7 @@ import {
   availableOn,
   billingFiles,
   billRow,
+  checkRow,
   contractRow,
 } from "../../lambdas/domain/billing-records";
 
@@ -189,6 +190,53 @@ describe("billingFiles", () => {
       "contractId,customerNumber,startDate,endDate,services",
     );
     expect(billingFiles.contracts.optionalLastColumn).toBe("documentKey");
+  });
+});
+
+describe("checkRow", () => {
+  it("gives the record of a good row", () => {
+    expect(checkRow("bills", bill)).toEqual({ ok: true, record: billRow.parse(bill) });
+  });
+
+  it("names every bad field of a row, once each, in column order", () => {
+    expect(checkRow("accounts", { ...account, phone: "555-1234", language: "de", balance: "abc" })).toEqual({
+      ok: false,
+      problems: [
+        { field: "phone", reason: "must be a 10-digit phone number with the area code" },
+        { field: "language", reason: "must be fr or en" },
+        {
+          field: "balance",
+          reason: "must be an amount with at most two decimals (negative when in credit)",
+        },
+      ],
+    });
+  });
+
+  it("checks dates against each other even when another field is bad", () => {
+    expect(checkRow("bills", { ...bill, dueDate: "2026-11-19", amountDue: "x", balance: "y" })).toEqual({
+      ok: false,
+      problems: [
+        { field: "dueDate", reason: "must not be before billingDate" },
+        { field: "amountDue", reason: "must be an amount with at most two decimals" },
+        {
+          field: "balance",
+          reason: "must be an amount with at most two decimals (negative when in credit)",
+        },
+      ],
+    });
+    expect(
+      checkRow("contracts", { ...contract, customerNumber: "1", endDate: "2024-01-01", services: "" }),
+    ).toMatchObject({
+      ok: false,
+      problems: [{ field: "customerNumber" }, { field: "endDate" }, { field: "services" }],
+    });
+  });
+
+  it("does not compare dates when one of them is not a date", () => {
+    expect(checkRow("bills", { ...bill, billingDate: "2026-02-30", dueDate: "2026-01-01" })).toEqual({
+      ok: false,
+      problems: [{ field: "billingDate", reason: "must be a real date written YYYY-MM-DD" }],
+    });
   });
 });
 

@@ -108,6 +108,28 @@ describe("httpApi", () => {
     ]);
   });
 
+  it("reports a missing field as REQUIRED, a missing discriminator of a union too", async () => {
+    const union = z.discriminatedUnion("method", [
+      z.strictObject({
+        method: z.literal("bill"),
+        accessCode: z.string().regex(/^\d{5}$/, "INVALID_FORMAT"),
+      }),
+      z.strictObject({ method: z.literal("account"), phone: z.string() }),
+    ]);
+    const route = httpApi({ body: union, config }, async () => ({ statusCode: 200 }));
+    const fields = async (body: unknown) => {
+      const res = (await route(event({ body: JSON.stringify(body) }), context)) as APIGatewayProxyResult;
+      expect(res.statusCode).toBe(400);
+      return JSON.parse(res.body).error.fields;
+    };
+    expect(await fields({})).toEqual([{ field: "method", code: "REQUIRED" }]);
+    expect(await fields({ method: "bill" })).toEqual([{ field: "accessCode", code: "REQUIRED" }]);
+    expect(await fields({ method: "card" })).toEqual([{ field: "method", code: "INVALID_FORMAT" }]);
+    expect(await fields({ method: "bill", accessCode: "1" })).toEqual([
+      { field: "accessCode", code: "INVALID_FORMAT" },
+    ]);
+  });
+
   it("sends CORS headers to the stage's web origin only", async () => {
     const body = JSON.stringify({ postalCode: "J4K1A1" });
     const ok = await call(

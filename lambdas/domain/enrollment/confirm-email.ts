@@ -6,7 +6,7 @@ import type {
   ProfileCreatedNotifier,
   ProfileStore,
 } from "./ports";
-import { tokenHash } from "./tokens";
+import { isWellFormedToken, tokenHash } from "./tokens";
 
 export type ConfirmationOutcome = { readonly outcome: "active" } | { readonly outcome: "invalid-token" };
 
@@ -31,6 +31,7 @@ export function maskEmail(email: string): string {
  * electronic bills. Only the account's current link works; using it twice is harmless.
  */
 export async function confirmEmail(token: string, deps: ConfirmationDeps): Promise<ConfirmationOutcome> {
+  if (!isWellFormedToken(token)) return { outcome: "invalid-token" };
   const now = deps.now();
   const hash = tokenHash(token);
   const customerNumber = await deps.confirmationTokens.find(hash, now);

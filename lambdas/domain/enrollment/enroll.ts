@@ -8,7 +8,7 @@ import type {
   ProfileStore,
   VerificationTokens,
 } from "./ports";
-import { confirmationToken, tokenHash } from "./tokens";
+import { confirmationToken, isWellFormedToken, tokenHash } from "./tokens";
 
 export interface EnrollmentRequest {
   readonly verificationToken: string;
@@ -54,6 +54,7 @@ export const ENROLLMENT_LOCK_SECONDS = 30;
  * repeat, so a retry (or the next enrollment) finishes or cleans up whatever a failure left.
  */
 export async function enroll(request: EnrollmentRequest, deps: EnrollmentDeps): Promise<EnrollmentOutcome> {
+  if (!isWellFormedToken(request.verificationToken)) return { outcome: "invalid-token" };
   const now = deps.now();
   const enrollmentId = tokenHash(request.verificationToken);
   const customerNumber = await deps.verificationTokens.consume(enrollmentId, request.email, now);

@@ -7,7 +7,7 @@ import type {
   StepUpMailer,
   VerificationTokens,
 } from "./ports";
-import { newToken, TOKEN_PATTERN, tokenHash, VERIFICATION_TOKEN_TTL_SECONDS } from "./tokens";
+import { isWellFormedToken, newToken, tokenHash, VERIFICATION_TOKEN_TTL_SECONDS } from "./tokens";
 
 /**
  * Step-up (contract §4): while the stage's failure budget is spent, a valid verification answers a
@@ -52,7 +52,7 @@ export async function answerChallenge(
   code: string,
   deps: ChallengeCodeDeps,
 ): Promise<ChallengeCodeOutcome> {
-  if (!TOKEN_PATTERN.test(challengeId)) return { outcome: "failed" };
+  if (!isWellFormedToken(challengeId)) return { outcome: "failed" };
   const now = deps.now();
   const hash = tokenHash(challengeId);
   const challenge = await deps.challenges.tryCode(hash, now, CHALLENGE_MAX_TRIES);

@@ -25,7 +25,16 @@ export function confirmationToken(pepper: Uint8Array, enrollmentId: string): str
 }
 
 /** Tokens as they come from a client: base64url, 43 characters for 256 bits (a little slack allowed). */
-export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{22,128}$/;
+const TOKEN_PATTERN = /^[A-Za-z0-9_-]{22,128}$/;
+
+/**
+ * Whether a string could be one of our tokens. One that cannot is simply an invalid token (401, like
+ * an unknown one, not a 400): the use cases refuse it before hashing it or looking it up, so a huge
+ * or odd string costs no DynamoDB call.
+ */
+export function isWellFormedToken(token: string): boolean {
+  return TOKEN_PATTERN.test(token);
+}
 
 /** A verification token proves ownership for 15 minutes. */
 export const VERIFICATION_TOKEN_TTL_SECONDS = 15 * 60;

@@ -72,6 +72,16 @@ describe("confirmEmail", () => {
     expect(w.profile(CUSTOMER)?.status).toBe("PENDING_CONFIRMATION");
   });
 
+  it("a token of the wrong shape is invalid, refused before any store or Cognito call", async () => {
+    const w = setup();
+    const link = await enrolled(w, E1);
+    w.calls.splice(0);
+    for (const wrong of ["", "short", `${link}=`, "é".repeat(43), "A".repeat(129), "A".repeat(16_000)])
+      expect(await confirm(w, wrong)).toEqual({ outcome: "invalid-token" });
+    expect(w.calls).toEqual([]);
+    expect(await confirm(w, link)).toEqual({ outcome: "active" });
+  });
+
   it("the verification token is not a confirmation token", async () => {
     const w = setup();
     const verification = await w.verified(CUSTOMER);

@@ -186,6 +186,16 @@ describe("enroll: invalid tokens", () => {
     expect(await w.enroll("A".repeat(43), E1)).toEqual({ outcome: "invalid-token" });
     expect(w.users()).toEqual([]);
   });
+
+  it("a token of the wrong shape is invalid, refused before any store or Cognito call", async () => {
+    const w = setup();
+    const token = await w.verified(CUSTOMER);
+    w.calls.splice(0);
+    for (const wrong of ["", "short", `${token}=`, "é".repeat(43), "A".repeat(129), "A".repeat(16_000)])
+      expect(await w.enroll(wrong, E1)).toEqual({ outcome: "invalid-token" });
+    expect(w.calls).toEqual([]);
+    expect(await w.enroll(token, E1)).toEqual(created(E1));
+  });
 });
 
 describe("enroll: conflicts", () => {
