@@ -118,7 +118,7 @@ export async function seedNotices(options: {
 
   started = performance.now();
   const billsFile = join(options.dir, "notices-bills.csv");
-  const header = [...billingFiles.bills.columns, billingFiles.bills.optionalLastColumn].join(",");
+  const header = [...billingFiles.bills.columns, ...billingFiles.bills.optionalLastColumns].join(",");
   await writeLines(billsFile, header, options.bills, (b) => {
     const i = b % accounts;
     const customerNumber = customerNumberOf(i);

@@ -22,6 +22,8 @@ export interface AccountItem {
   readonly language: "fr" | "en";
   readonly balanceCents: number;
   readonly fullName: string;
+  readonly contactEmail?: string;
+  readonly status: "active" | "closed";
   readonly importedAt: string;
 }
 
@@ -36,6 +38,8 @@ export function accountItem(record: AccountRecord, pepper: Uint8Array, now: Date
     language: record.language,
     balanceCents: record.balanceCents,
     fullName: record.fullName,
+    ...(record.contactEmail ? { contactEmail: record.contactEmail } : {}),
+    status: record.status,
     importedAt: now.toISOString(),
   };
 }

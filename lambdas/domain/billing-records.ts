@@ -22,7 +22,13 @@ export interface AccountRecord {
   readonly language: "fr" | "en";
   readonly balanceCents: number;
   readonly fullName: string;
+  /** The e-mail address on file at the billing system: step-up codes and "was this you?" go there. */
+  readonly contactEmail?: string;
+  /** A closed account verifies like an unknown one (contract §5). */
+  readonly status: AccountStatus;
 }
+
+export type AccountStatus = "active" | "closed";
 
 export interface BillRecord {
   readonly billId: string;
@@ -109,6 +115,18 @@ export const accountRow = z
       .pipe(z.enum(["fr", "en"], { error: "must be fr or en" })),
     balance: cents("must be an amount with at most two decimals (negative when in credit)", true),
     fullName: z.string().trim().min(1, "must not be empty").max(200, "must be at most 200 characters"),
+    contactEmail: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .pipe(z.union([z.literal(""), z.email({ error: "must be an e-mail address, or empty" }).max(254)]))
+      .optional(),
+    status: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .pipe(z.enum(["", "active", "closed"], { error: "must be active, closed, or empty (active)" }))
+      .optional(),
   })
   .transform(
     (r): AccountRecord => ({
@@ -120,6 +138,8 @@ export const accountRow = z
       language: r.language,
       balanceCents: r.balance,
       fullName: r.fullName,
+      ...(r.contactEmail ? { contactEmail: r.contactEmail } : {}),
+      status: r.status === "closed" ? "closed" : "active",
     }),
   );
 
@@ -202,7 +222,10 @@ export const contractRow = z
     }),
   );
 
-/** The three files: their columns in order (an optional last one), their row schema and their key. */
+/**
+ * The three files: their columns in order, the optional last ones (a file may carry the first of
+ * them, or the first two, and so on, in that order), their row schema and their key.
+ */
 export const billingFiles = {
   accounts: {
     columns: [
@@ -215,21 +238,21 @@ export const billingFiles = {
       "balance",
       "fullName",
     ],
-    optionalLastColumn: null,
+    optionalLastColumns: ["contactEmail", "status"],
     schema: accountRow,
     key: (r: AccountRecord) => r.customerNumber,
     keyLabel: "customerNumber",
   },
   bills: {
     columns: ["billId", "customerNumber", "billingDate", "dueDate", "amountDue", "balance"],
-    optionalLastColumn: "documentKey",
+    optionalLastColumns: ["documentKey"],
     schema: billRow,
     key: (r: BillRecord) => `${r.customerNumber}/${r.billId}`,
     keyLabel: "customerNumber/billId",
   },
   contracts: {
     columns: ["contractId", "customerNumber", "startDate", "endDate", "services"],
-    optionalLastColumn: "documentKey",
+    optionalLastColumns: ["documentKey"],
     schema: contractRow,
     key: (r: ContractRecord) => r.customerNumber,
     keyLabel: "customerNumber (one contract per customer)",
@@ -260,7 +283,7 @@ export function checkRow(kind: BillingFileKind, row: Readonly<Record<string, str
   if (parsed.success) return { ok: true, record: parsed.data };
   const columns: readonly string[] = [
     ...spec.columns,
-    ...(spec.optionalLastColumn ? [spec.optionalLastColumn] : []),
+    ...spec.optionalLastColumns,
   ];
   const byField = new Map<string, string>();
   for (const issue of parsed.error.issues) {

@@ -385,12 +385,15 @@ function expectedHeader(kind: BillingFileKind): string[] {
 function checkHeader(kind: BillingFileKind, header: readonly string[]): void {
   const spec = billingFiles[kind];
   const expected = expectedHeader(kind);
-  const withOptional = spec.optionalLastColumn ? [...expected, spec.optionalLastColumn] : null;
+  const optional: readonly string[] = spec.optionalLastColumns;
+  // The required columns, then a prefix of the optional ones, in their order.
+  const accepted = optional.map((_, i) => [...expected, ...optional.slice(0, i + 1)]);
   const same = (a: readonly string[]) => a.length === header.length && a.every((h, i) => h === header[i]);
-  if (same(expected) || (withOptional && same(withOptional))) return;
-  const allowed = withOptional
-    ? `${expected.join(",")} (and optionally ,${spec.optionalLastColumn})`
-    : expected.join(",");
+  if (same(expected) || accepted.some(same)) return;
+  const allowed =
+    optional.length > 0
+      ? `${expected.join(",")} (and optionally ,${optional.join(",")}, in that order)`
+      : expected.join(",");
   throw new ImportFileError(`line 1: the header must be ${allowed}; found ${header.join(",")}`);
 }
 

@@ -206,12 +206,27 @@ describe("importing accounts", () => {
     expect((await repository.getAccount(a))?.balanceCents).toBe(300);
   });
 
+  it("takes the optional contactEmail and status columns, and still imports a file without them", async () => {
+    const [a, b, c] = customers(3) as [string, string, string];
+    await run("accounts", `${ACCOUNTS_HEADER}\n${accountLine(a)}\n`);
+    await run("accounts", `${ACCOUNTS_HEADER},contactEmail\n${accountLine(b)},Owner.B@Example.com\n`);
+    await run("accounts", `${ACCOUNTS_HEADER},contactEmail,status\n${accountLine(c)},,closed\n`);
+    expect(await repository.getAccount(a)).toMatchObject({ status: "active" });
+    expect(await repository.getAccount(a)).not.toHaveProperty("contactEmail");
+    expect(await repository.getAccount(b)).toMatchObject({
+      contactEmail: "owner.b@example.com",
+      status: "active",
+    });
+    expect(await repository.getAccount(c)).toMatchObject({ status: "closed" });
+    expect(await repository.getAccount(c)).not.toHaveProperty("contactEmail");
+  });
+
   it("refuses a wrong header and writes nothing", async () => {
     const [a] = customers(1) as [string];
     const csv = `customerNumber,code,phone,postalCode,lastDebitAmount,language,balance,fullName\n${accountLine(a)}\n`;
     await expect(run("accounts", csv)).rejects.toThrow(
       new ImportFileError(
-        `line 1: the header must be ${ACCOUNTS_HEADER}; found customerNumber,code,phone,postalCode,lastDebitAmount,language,balance,fullName`,
+        `line 1: the header must be ${ACCOUNTS_HEADER} (and optionally ,contactEmail,status, in that order); found customerNumber,code,phone,postalCode,lastDebitAmount,language,balance,fullName`,
       ),
     );
     expect(await repository.getAccount(a)).toBeUndefined();

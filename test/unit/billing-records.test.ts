@@ -54,7 +54,22 @@ describe("accounts.csv rows", () => {
       language: "en",
       balanceCents: -1250,
       fullName: "Jean Tremblay",
+      status: "active",
     });
+  });
+
+  it("take the optional contactEmail (lower-cased; empty is none) and status (empty is active)", () => {
+    expect(
+      accountRow.parse({ ...account, contactEmail: " Jean@Example.COM ", status: "Closed" }),
+    ).toMatchObject({
+      contactEmail: "jean@example.com",
+      status: "closed",
+    });
+    const none = accountRow.parse({ ...account, contactEmail: "", status: "" });
+    expect(none).not.toHaveProperty("contactEmail");
+    expect(none.status).toBe("active");
+    expect(accountRow.safeParse({ ...account, contactEmail: "not an address" }).success).toBe(false);
+    expect(accountRow.safeParse({ ...account, status: "suspended" }).success).toBe(false);
   });
 
   it("accept the contract's example line", () => {
@@ -181,15 +196,15 @@ describe("billingFiles", () => {
     expect(billingFiles.accounts.columns.join(",")).toBe(
       "customerNumber,accessCode,phone,postalCode,lastDebitAmount,language,balance,fullName",
     );
-    expect(billingFiles.accounts.optionalLastColumn).toBeNull();
+    expect(billingFiles.accounts.optionalLastColumns).toEqual(["contactEmail", "status"]);
     expect(billingFiles.bills.columns.join(",")).toBe(
       "billId,customerNumber,billingDate,dueDate,amountDue,balance",
     );
-    expect(billingFiles.bills.optionalLastColumn).toBe("documentKey");
+    expect(billingFiles.bills.optionalLastColumns).toEqual(["documentKey"]);
     expect(billingFiles.contracts.columns.join(",")).toBe(
       "contractId,customerNumber,startDate,endDate,services",
     );
-    expect(billingFiles.contracts.optionalLastColumn).toBe("documentKey");
+    expect(billingFiles.contracts.optionalLastColumns).toEqual(["documentKey"]);
   });
 });
 

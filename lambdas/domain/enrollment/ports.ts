@@ -15,6 +15,8 @@ export interface AccountSecrets {
   readonly phoneHash: string;
   readonly postalCodeHash: string;
   readonly lastDebitHash: string;
+  /** Closed by the billing system: verifies like an unknown account. */
+  readonly status?: "active" | "closed";
 }
 
 export interface Profile {

@@ -109,7 +109,9 @@ export async function verifyOwnership(
     deps.directory.lookup(request.customerNumber),
     deps.stepUp ? deps.stepUp.budget.stepUp(now) : false,
   ]);
-  const ok = matches(request, account ?? DUMMY, deps.pepper) && account !== undefined;
+  // A closed account takes the unknown one's path: the same comparisons, the same failure.
+  const open = account?.status === "closed" ? undefined : account;
+  const ok = matches(request, open ?? DUMMY, deps.pepper) && open !== undefined;
   const settle = async (): Promise<boolean> => {
     if (ok) {
       await deps.limiter.release(request.customerNumber, reservation);

@@ -173,3 +173,26 @@ describe("step-up mode", () => {
     expect(s.challenges.items.size).toBe(4);
   });
 });
+
+describe("closed accounts (contract §5)", () => {
+  it("a closed account verifies like an unknown one, with the same calls", async () => {
+    const w = world();
+    w.seedAccount(CUSTOMER);
+    const secrets = w.stores.accounts.get(CUSTOMER);
+    if (!secrets) throw new Error("seeded");
+    w.stores.accounts.set(CUSTOMER, { ...secrets, status: "closed" });
+    w.calls.splice(0);
+    const closed = await verifyOwnership(
+      { method: "bill", customerNumber: CUSTOMER, accessCode: DEFAULT_FACTORS.accessCode },
+      w.verifyDeps,
+    );
+    const closedCalls = w.calls.splice(0);
+    const unknown = await verifyOwnership(
+      { method: "bill", customerNumber: UNKNOWN, accessCode: DEFAULT_FACTORS.accessCode },
+      w.verifyDeps,
+    );
+    expect(closed).toEqual({ outcome: "failed", lockedOut: false });
+    expect(unknown).toEqual(closed);
+    expect(w.calls).toEqual(closedCalls);
+  });
+});
