@@ -1,10 +1,8 @@
-import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
-import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import middy from "@middy/core";
 import httpHeaderNormalizer from "@middy/http-header-normalizer";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import type * as z from "zod";
-import { logger, metrics } from "../adapters/observability";
+import { logger } from "../adapters/observability";
 import { env } from "../definitions/environment";
 import { errors } from "../definitions/error-codes";
 import { DEFAULT_SUPPORT_PHONE, DEFAULT_WEB_ORIGIN, MAX_BODY_BYTES } from "../definitions/limits";
@@ -12,6 +10,7 @@ import { corsAllowedHeaders } from "../definitions/routes";
 import { ApiError, type FieldError } from "../domain/api-error";
 import { DependencyUnavailableError, PasswordRejectedError } from "../domain/enrollment/ports";
 import { type Language, preferredLanguage } from "../domain/language";
+import { observability } from "./observability";
 
 export interface HttpConfig {
   /** The one browser origin allowed to call the API (CORS). */
@@ -179,8 +178,7 @@ export function httpApi<S extends z.ZodType | undefined = undefined>(
 ) {
   const config = options.config ?? httpConfigFromEnv();
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics))
+    .use(observability())
     .use(httpHeaderNormalizer())
     .handler(async (event) => {
       const language = preferredLanguage(header(event, "accept-language"));
