@@ -18,6 +18,7 @@ import { handlerEntry } from "../lambdas/definitions/bundling";
 import { LOCAL_DOCUMENTS_PATH } from "../lambdas/definitions/documents";
 import { env, localEnv } from "../lambdas/definitions/environment";
 import { type ErrorCode, errors } from "../lambdas/definitions/error-codes";
+import { gatewayHeaders } from "../lambdas/definitions/gateway-headers";
 import { DEFAULT_WEB_ORIGIN } from "../lambdas/definitions/limits";
 import { policyAllows } from "../lambdas/middleware/authorizer-policy";
 
@@ -44,10 +45,7 @@ export function gatewayError(code: ErrorCode, status: number = errors[code].stat
     statusCode: status,
     headers: {
       "Content-Type": "application/json",
-      "Cache-Control": "no-store",
-      "X-Content-Type-Options": "nosniff",
-      "Access-Control-Allow-Origin": process.env[env.webOrigin] ?? DEFAULT_WEB_ORIGIN,
-      Vary: "Origin",
+      ...gatewayHeaders(process.env[env.webOrigin] ?? DEFAULT_WEB_ORIGIN),
     },
     body: JSON.stringify({ error: { code, message: errors[code].fr } }),
   };

@@ -6,7 +6,7 @@ import { logger } from "../adapters/observability";
 import { env } from "../definitions/environment";
 import { errors } from "../definitions/error-codes";
 import { DEFAULT_SUPPORT_PHONE, DEFAULT_WEB_ORIGIN, MAX_BODY_BYTES } from "../definitions/limits";
-import { corsAllowedHeaders } from "../definitions/routes";
+import { corsAllowedHeaders, corsExposedHeaders } from "../definitions/routes";
 import { ApiError, type FieldError } from "../domain/api-error";
 import { DependencyUnavailableError, PasswordRejectedError } from "../domain/enrollment/ports";
 import { type Language, preferredLanguage } from "../domain/language";
@@ -57,7 +57,11 @@ function header(event: APIGatewayProxyEvent, name: string): string | undefined {
 export function corsHeaders(event: APIGatewayProxyEvent, config: HttpConfig): Record<string, string> {
   const origin = header(event, "origin");
   if (origin === undefined || origin !== config.webOrigin) return {};
-  return { "Access-Control-Allow-Origin": origin, Vary: "Origin" };
+  return {
+    "Access-Control-Allow-Origin": origin,
+    "Access-Control-Expose-Headers": corsExposedHeaders.join(", "),
+    Vary: "Origin",
+  };
 }
 
 export function preflightHeaders(methods: readonly string[]): Record<string, string> {

@@ -1,5 +1,6 @@
 import * as apigw from "aws-cdk-lib/aws-apigateway";
 import { type ErrorCode, errors } from "../../lambdas/definitions/error-codes";
+import { gatewayHeaders } from "../../lambdas/definitions/gateway-headers";
 
 /**
  * What API Gateway answers by itself (before or instead of a function) in the contract's error shape.
@@ -60,12 +61,9 @@ function literal(value: string): string {
  * origin.
  */
 export function addGatewayResponses(api: apigw.RestApi, webOrigin: string): void {
-  const responseHeaders = {
-    "Cache-Control": literal("no-store"),
-    "X-Content-Type-Options": literal("nosniff"),
-    "Access-Control-Allow-Origin": literal(webOrigin),
-    Vary: literal("Origin"),
-  };
+  const responseHeaders = Object.fromEntries(
+    Object.entries(gatewayHeaders(webOrigin)).map(([name, value]) => [name, literal(value)]),
+  );
   for (const { type, code, keepStatus } of gatewayErrors) {
     api.addGatewayResponse(`GatewayResponse${type.responseType}`, {
       type,

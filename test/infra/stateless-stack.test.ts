@@ -231,6 +231,8 @@ describe.each(stageNames)("stateless stack, stage %s", (stageName) => {
           "gatewayresponse.header.Cache-Control": "'no-store'",
           "gatewayresponse.header.X-Content-Type-Options": "'nosniff'",
           "gatewayresponse.header.Access-Control-Allow-Origin": `'${stage.webOrigin}'`,
+          // So that the page can read Retry-After (a 429 of the stage's throttling included).
+          "gatewayresponse.header.Access-Control-Expose-Headers": "'Retry-After'",
           "gatewayresponse.header.Vary": "'Origin'",
         },
         ResponseTemplates: {
@@ -290,6 +292,15 @@ describe.each(stageNames)("stateless stack, stage %s", (stageName) => {
         },
       },
     });
+    const headers = (rate as { Action: { Block: { CustomResponse: { ResponseHeaders: Json[] } } } }).Action
+      .Block.CustomResponse.ResponseHeaders;
+    expect(headers).toEqual(
+      expect.arrayContaining([
+        { Name: "Retry-After", Value: "300" },
+        { Name: "Access-Control-Allow-Origin", Value: stage.webOrigin },
+        { Name: "Access-Control-Expose-Headers", Value: "Retry-After" },
+      ]),
+    );
     const searchStrings = JSON.stringify(rate).match(/"SearchString":"[^"]+"/g);
     expect(searchStrings).toEqual([
       `"SearchString":"/${stage.name}${ENROLLMENT_PATH_PREFIX}"`,

@@ -122,6 +122,30 @@ describe("httpApi", () => {
     expect(other.headers["Access-Control-Allow-Origin"]).toBeUndefined();
   });
 
+  it("lets the web origin read Retry-After on every response, and gives another origin no Access-Control-*", async () => {
+    const locked = httpApi({ config }, async () => {
+      throw new ApiError("TOO_MANY_ATTEMPTS", { headers: { "Retry-After": "900" } });
+    });
+    const busy = httpApi({ config }, async () => {
+      throw new ApiError("ENROLLMENT_IN_PROGRESS", { headers: { "Retry-After": "2" } });
+    });
+    const ok = httpApi({ config }, async () => ({ statusCode: 200, body: {} }));
+    for (const handler of [locked, busy, ok]) {
+      const web = (await handler(
+        event({ headers: { origin: config.webOrigin } }),
+        context,
+      )) as APIGatewayProxyResult;
+      expect(web.headers?.["Access-Control-Allow-Origin"]).toBe(config.webOrigin);
+      expect(web.headers?.["Access-Control-Expose-Headers"]).toBe("Retry-After");
+      for (const headers of [{ origin: "https://evil.example" }, {}]) {
+        const other = (await handler(event({ headers }), context)) as APIGatewayProxyResult;
+        expect(Object.keys(other.headers ?? {}).filter((name) => name.startsWith("Access-Control-"))).toEqual(
+          [],
+        );
+      }
+    }
+  });
+
   it("shapes a thrown ApiError, with its extra headers", async () => {
     const limited = httpApi({ config }, async () => {
       throw new ApiError("TOO_MANY_REQUESTS", { headers: { "Retry-After": "60" } });
