@@ -6,6 +6,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-l
 import { handlerEntry } from "../lambdas/definitions/bundling";
 import { LOCAL_ADAPTER_MAX_READ_BYTES, MAX_BODY_BYTES } from "../lambdas/definitions/limits";
 import { type ApiFunctionName, apiFunctions, matchRoute } from "../lambdas/definitions/routes";
+import { lambdaContext } from "./lambda-runtime";
 import { createLocalAuthorizer, isLocalDocumentPath, localDocument } from "./signed-in";
 
 type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
@@ -21,24 +22,6 @@ function loadHandler(name: ApiFunctionName): Promise<ProxyHandler> {
     loaded.set(name, handler);
   }
   return handler;
-}
-
-function lambdaContext(name: ApiFunctionName, requestId: string): Context {
-  const deadline = Date.now() + 10_000;
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: `local-${name}`,
-    functionVersion: "$LATEST",
-    invokedFunctionArn: `arn:aws:lambda:ca-central-1:000000000000:function:local-${name}`,
-    memoryLimitInMB: "512",
-    awsRequestId: requestId,
-    logGroupName: `/aws/lambda/local-${name}`,
-    logStreamName: "local",
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
 }
 
 /**
