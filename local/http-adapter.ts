@@ -6,7 +6,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-l
 import { handlerEntry } from "../lambdas/definitions/bundling";
 import { LOCAL_ADAPTER_MAX_READ_BYTES, MAX_BODY_BYTES } from "../lambdas/definitions/limits";
 import { type ApiFunctionName, apiFunctions, matchRoute } from "../lambdas/definitions/routes";
-import { lambdaContext } from "./lambda-runtime";
+import { invoke, lambdaContext } from "./lambda-runtime";
 import { createLocalAuthorizer, isLocalDocumentPath, localDocument } from "./signed-in";
 
 type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
@@ -178,7 +178,7 @@ export function createApiServer(): Server {
         event.requestContext.authorizer = authorization.authorizer;
       }
       const handler = await loadHandler(name);
-      send(res, await handler(event, lambdaContext(name, requestId)));
+      send(res, await invoke(handler, event, lambdaContext(name, requestId)));
     } catch (error) {
       // What API Gateway gives when the integration fails: a 502 with no detail.
       process.stderr.write(`local API: ${req.method} ${req.url} failed: ${String(error)}\n`);

@@ -17,7 +17,7 @@ import { type ErrorCode, errors } from "../lambdas/definitions/error-codes";
 import { gatewayHeaders } from "../lambdas/definitions/gateway-headers";
 import { DEFAULT_WEB_ORIGIN } from "../lambdas/definitions/limits";
 import { policyAllows } from "../lambdas/middleware/authorizer-policy";
-import { lambdaContext } from "./lambda-runtime";
+import { invoke, lambdaContext } from "./lambda-runtime";
 
 /**
  * What API Gateway does in front of the signed-in routes, done locally: the same authorizer module
@@ -96,7 +96,7 @@ export function createLocalAuthorizer(options: LocalAuthorizerOptions = {}) {
       let decision: APIGatewayAuthorizerResult;
       try {
         invocations++;
-        decision = await authorizer(request, lambdaContext(authorizerFunction.name));
+        decision = await invoke(authorizer, request, lambdaContext(authorizerFunction.name));
       } catch (error) {
         process.stderr.write(`local API: the authorizer failed: ${String(error)}\n`);
         return { allowed: false, result: gatewayError("INTERNAL_ERROR") };

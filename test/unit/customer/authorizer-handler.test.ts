@@ -5,7 +5,7 @@ import {
 import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent, Context } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
-import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { routes } from "../../../lambdas/definitions/routes";
 import { policyAllows } from "../../../lambdas/middleware/authorizer-policy";
 
@@ -53,10 +53,24 @@ beforeAll(async () => {
     USER_POOL_ID: "ca-central-1_Pool1",
     USER_POOL_CLIENT_ID: "web-client",
     PROFILES_TABLE: "test-Profiles",
+    // Its log lines are read below (and kept off the terminal).
+    POWERTOOLS_LOG_LEVEL: "INFO",
   });
   delete process.env.LOCAL_TOKEN_ISSUER;
   ({ handler } = await import("../../../lambdas/handlers/authorizer"));
 });
+
+let logLines: Record<string, unknown>[] = [];
+beforeEach(() => {
+  logLines = [];
+  for (const stream of [process.stdout, process.stderr]) {
+    vi.spyOn(stream, "write").mockImplementation((chunk: string | Uint8Array) => {
+      for (const line of String(chunk).split("\n").filter(Boolean)) logLines.push(JSON.parse(line));
+      return true;
+    });
+  }
+});
+afterEach(() => vi.restoreAllMocks());
 
 const profile = (customerNumber: string, status: string, email: string) =>
   ddb.on(GetCommand, { Key: { customerNumber } }).resolves({ Item: { customerNumber, status, email } });
@@ -180,5 +194,27 @@ describe("the authorizer handler (AWS configuration)", () => {
     const result = await handler(event("Bearer x.y.z"), context);
     expect(result.context).toEqual({ outcome: "unavailable", retryAfter: 2 });
     expectSignedInPolicy(result);
+  });
+
+  it("writes its decision with its own function name and request id, whatever ran before it, and no token", async () => {
+    // Imported here: the logger is made once per process, at the level set in beforeAll.
+    const { logger } = await import("../../../lambdas/adapters/observability");
+    const { httpApi } = await import("../../../lambdas/middleware/http-api");
+    const other = httpApi({}, async () => {
+      logger.info("a route's line");
+      return { statusCode: 200, body: {} };
+    });
+    await other({ headers: {}, requestContext: {} } as never, lambda("route-invocation", "prod-me"));
+    verify.mockResolvedValue(idClaims("sub-a", "9600010", "alice@example.com"));
+    await handler(event("Bearer logged.token.value"), lambda("authorizer-invocation-2"));
+    const decision = logLines.find((line) => line.message === "authorizer decision");
+    expect(decision).toMatchObject({
+      function_name: "prod-authorizer",
+      function_request_id: "authorizer-invocation-2",
+      apiRequestId: "api-request-1",
+      outcome: "allow",
+      customer: "96****0",
+    });
+    expect(JSON.stringify(logLines)).not.toContain("logged.token.value");
   });
 });
