@@ -259,7 +259,7 @@ describe("GET /v1/me", () => {
   });
 });
 
-describe("the authorizer refuses every bad token with the contract's 401", () => {
+describe("every bad token gets the contract's 401 (judged by the authorizer, answered by the route)", () => {
   const routes: [string, string][] = [
     ["GET", "/v1/me"],
     ["PATCH", "/v1/me"],
