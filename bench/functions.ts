@@ -94,11 +94,15 @@ const otherFunctions: BenchFunction[] = [
     entry: "authorizer",
     sdkClients: [...ddb, "@aws-sdk/client-cognito-identity-provider"],
     firstEvent: {
-      type: "TOKEN",
-      authorizationToken: "Bearer not-a-jwt",
+      type: "REQUEST",
       methodArn: "arn:aws:execute-api:ca-central-1:000000000000:api/v1/GET/v1/me",
+      resource: "/v1/me",
+      path: "/v1/me",
+      httpMethod: "GET",
+      headers: { Authorization: "Bearer not-a-jwt" },
+      requestContext: { requestId: "bench" },
     },
-    firstEventLabel: "TOKEN, malformed token",
+    firstEventLabel: "REQUEST, malformed token",
   },
   {
     name: "notice-sender",

@@ -6,6 +6,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-l
 import { handlerEntry } from "../lambdas/definitions/bundling";
 import { API_GATEWAY_MAX_BODY_BYTES, MAX_BODY_BYTES } from "../lambdas/definitions/limits";
 import { type ApiFunctionName, apiFunctions, matchRoute } from "../lambdas/definitions/routes";
+import { invoke, lambdaContext } from "./lambda-runtime";
 import { createLocalAuthorizer, gatewayError, isLocalDocumentPath, localDocument } from "./signed-in";
 import { installLocalStepUpQueue } from "./step-up-queue";
 
@@ -22,24 +23,6 @@ function loadHandler(name: ApiFunctionName): Promise<ProxyHandler> {
     loaded.set(name, handler);
   }
   return handler;
-}
-
-function lambdaContext(name: ApiFunctionName, requestId: string): Context {
-  const deadline = Date.now() + 10_000;
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: `local-${name}`,
-    functionVersion: "$LATEST",
-    invokedFunctionArn: `arn:aws:lambda:ca-central-1:000000000000:function:local-${name}`,
-    memoryLimitInMB: "512",
-    awsRequestId: requestId,
-    logGroupName: `/aws/lambda/local-${name}`,
-    logStreamName: "local",
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
 }
 
 /**
@@ -185,7 +168,7 @@ export function createApiServer(): Server {
         event.requestContext.authorizer = authorization.authorizer;
       }
       const handler = await loadHandler(name);
-      send(res, await handler(event, lambdaContext(name, requestId)));
+      send(res, await invoke(handler, event, lambdaContext(name, requestId)));
     } catch (error) {
       // What API Gateway gives when the integration fails: a 502 with no detail.
       process.stderr.write(`local API: ${req.method} ${req.url} failed: ${String(error)}\n`);

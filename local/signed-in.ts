@@ -5,35 +5,37 @@ import type {
   APIGatewayAuthorizerResult,
   APIGatewayProxyEvent,
   APIGatewayProxyResult,
-  APIGatewayTokenAuthorizerEvent,
+  APIGatewayRequestAuthorizerEvent,
+  Context,
 } from "aws-lambda";
 import { checkLocalDocumentLink, readLocalDocumentsKey } from "../lambdas/adapters/document-links";
-import {
-  AUTHORIZER_CACHE_TTL_SECONDS,
-  AUTHORIZER_HEADER,
-  AUTHORIZER_HEADER_PATTERN,
-  authorizerFunction,
-} from "../lambdas/definitions/authorizer";
+import { authorizerFunction } from "../lambdas/definitions/authorizer";
 import { handlerEntry } from "../lambdas/definitions/bundling";
 import { LOCAL_DOCUMENTS_PATH } from "../lambdas/definitions/documents";
 import { env, localEnv } from "../lambdas/definitions/environment";
 import { type ErrorCode, errors } from "../lambdas/definitions/error-codes";
+import { gatewayHeaders } from "../lambdas/definitions/gateway-headers";
 import { DEFAULT_WEB_ORIGIN } from "../lambdas/definitions/limits";
 import { policyAllows } from "../lambdas/middleware/authorizer-policy";
+import { invoke, lambdaContext } from "./lambda-runtime";
 
 /**
  * What API Gateway does in front of the signed-in routes, done locally: the same authorizer module
- * (lambdas/handlers/authorizer.ts) with a decision cache keyed on the Authorization header and the
- * same TTL, and the gateway responses' 401/403 in the contract's shape. Also the local stand-in for
- * presigned S3 links: the documents folder, served only through signed, unexpired links.
+ * (lambdas/handlers/authorizer.ts), invoked as the REQUEST authorizer of the stack (no identity
+ * source, no API Gateway cache: for every request, header or not), its policy evaluated, its context
+ * handed to the route. Also the local stand-in for presigned S3 links: the documents folder, served
+ * only through signed, unexpired links.
  */
 
-type TokenAuthorizer = (event: APIGatewayTokenAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
+type RequestAuthorizer = (
+  event: APIGatewayRequestAuthorizerEvent,
+  context: Context,
+) => Promise<APIGatewayAuthorizerResult>;
 
-let authorizerModule: Promise<TokenAuthorizer> | undefined;
-function loadAuthorizer(): Promise<TokenAuthorizer> {
+let authorizerModule: Promise<RequestAuthorizer> | undefined;
+function loadAuthorizer(): Promise<RequestAuthorizer> {
   authorizerModule ??= import(pathToFileURL(resolve(handlerEntry(authorizerFunction.entry))).href).then(
-    (module: { handler: TokenAuthorizer }) => module.handler,
+    (module: { handler: RequestAuthorizer }) => module.handler,
   );
   return authorizerModule;
 }
@@ -44,10 +46,7 @@ export function gatewayError(code: ErrorCode, status: number = errors[code].stat
     statusCode: status,
     headers: {
       "Content-Type": "application/json",
-      "Cache-Control": "no-store",
-      "X-Content-Type-Options": "nosniff",
-      "Access-Control-Allow-Origin": process.env[env.webOrigin] ?? DEFAULT_WEB_ORIGIN,
-      Vary: "Origin",
+      ...gatewayHeaders(process.env[env.webOrigin] ?? DEFAULT_WEB_ORIGIN),
     },
     body: JSON.stringify({ error: { code, message: errors[code].fr } }),
   };
@@ -58,65 +57,52 @@ export type LocalAuthorization =
   | { readonly allowed: false; readonly result: APIGatewayProxyResult };
 
 export interface LocalAuthorizerOptions {
-  readonly ttlSeconds?: number;
-  readonly now?: () => number;
   /** The authorizer function; by default the module API Gateway invokes. */
-  readonly authorizer?: TokenAuthorizer;
-  /** Decisions kept at most (the oldest is dropped first). */
-  readonly maxEntries?: number;
+  readonly authorizer?: RequestAuthorizer;
+}
+
+/** The REQUEST authorizer event of a proxy event, as API Gateway builds it. */
+export function authorizerEvent(event: APIGatewayProxyEvent): APIGatewayRequestAuthorizerEvent {
+  return {
+    type: "REQUEST",
+    methodArn: `arn:aws:execute-api:ca-central-1:000000000000:local/local/${event.httpMethod}${event.path}`,
+    resource: event.resource,
+    path: event.path,
+    httpMethod: event.httpMethod,
+    headers: event.headers,
+    multiValueHeaders: event.multiValueHeaders,
+    pathParameters: event.pathParameters,
+    queryStringParameters: event.queryStringParameters,
+    multiValueQueryStringParameters: event.multiValueQueryStringParameters,
+    stageVariables: event.stageVariables,
+    requestContext: { ...event.requestContext, authorizer: undefined },
+  };
 }
 
 /**
- * Authorizes a request for a signed-in route as API Gateway's TOKEN authorizer does: no header, or one
- * that does not match the pattern, is a 401 without invoking the function; "Unauthorized" is a 401;
- * a policy that does not allow this method is a 403; a failing authorizer is a 500. Allow and Deny
- * policies are cached per header value for the TTL.
+ * Authorizes a request for a signed-in route as API Gateway does with the stack's authorizer: the
+ * function runs for every request (in its own invocation, with its own request id); a policy that
+ * does not allow the method is a 403 and a failing function a 500 (gateway responses; neither
+ * happens with this authorizer, which always Allows and says what it judged in the context).
  */
 export function createLocalAuthorizer(options: LocalAuthorizerOptions = {}) {
-  const ttlMs = (options.ttlSeconds ?? AUTHORIZER_CACHE_TTL_SECONDS) * 1000;
-  const now = options.now ?? Date.now;
-  const maxEntries = options.maxEntries ?? 10_000;
-  const pattern = new RegExp(AUTHORIZER_HEADER_PATTERN);
-  const cache = new Map<string, { result: APIGatewayAuthorizerResult; until: number }>();
   let invocations = 0;
-
-  async function decide(
-    token: string,
-    methodArn: string,
-  ): Promise<APIGatewayAuthorizerResult | "unauthorized"> {
-    const hit = cache.get(token);
-    if (hit && hit.until > now()) return hit.result;
-    cache.delete(token);
-    const authorizer = options.authorizer ?? (await loadAuthorizer());
-    invocations++;
-    try {
-      const result = await authorizer({ type: "TOKEN", authorizationToken: token, methodArn });
-      if (cache.size >= maxEntries) cache.delete(cache.keys().next().value as string);
-      cache.set(token, { result, until: now() + ttlMs });
-      return result;
-    } catch (error) {
-      if ((error as Error)?.message === "Unauthorized") return "unauthorized";
-      throw error;
-    }
-  }
-
   return {
-    /** How many times the authorizer function ran (the rest came from the cache). */
+    /** How many times the authorizer function ran. */
     invocations: () => invocations,
     async authorize(event: APIGatewayProxyEvent): Promise<LocalAuthorization> {
-      const wanted = AUTHORIZER_HEADER.toLowerCase();
-      const token = Object.entries(event.headers ?? {}).find(([name]) => name.toLowerCase() === wanted)?.[1];
-      if (!token || !pattern.test(token)) return { allowed: false, result: gatewayError("UNAUTHORIZED") };
-      const methodArn = `arn:aws:execute-api:ca-central-1:000000000000:local/local/${event.httpMethod}${event.path}`;
-      let decision: APIGatewayAuthorizerResult | "unauthorized";
+      const request = authorizerEvent(event);
+      const authorizer = options.authorizer ?? (await loadAuthorizer());
+      let decision: APIGatewayAuthorizerResult;
       try {
-        decision = await decide(token, methodArn);
+        invocations++;
+        decision = await invoke(authorizer, request, lambdaContext(authorizerFunction.name));
       } catch (error) {
         process.stderr.write(`local API: the authorizer failed: ${String(error)}\n`);
         return { allowed: false, result: gatewayError("INTERNAL_ERROR") };
       }
-      if (decision === "unauthorized") return { allowed: false, result: gatewayError("UNAUTHORIZED") };
-      if (!policyAllows(decision, methodArn)) return { allowed: false, result: gatewayError("FORBIDDEN") };
+      if (!policyAllows(decision, request.methodArn))
+        return { allowed: false, result: gatewayError("FORBIDDEN") };
       return {
         allowed: true,
         authorizer: { ...decision.context, principalId: decision.principalId, integrationLatency: 0 },

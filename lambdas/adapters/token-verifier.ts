@@ -60,6 +60,7 @@ function claims(payload: JwtPayload): VerifiedToken | null {
     ...(username ? { username } : {}),
     ...(tokenUse === "id" && customerNumber ? { customerNumber } : {}),
     ...(tokenUse === "id" && email ? { email } : {}),
+    expiresAt: payload.exp,
   };
 }
 

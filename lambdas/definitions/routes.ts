@@ -73,6 +73,13 @@ export const routes: readonly RouteDefinition[] = [
 /** Headers a browser may send on a cross-origin request (the contract's CORS rule). */
 export const corsAllowedHeaders = ["Authorization", "Content-Type", "Accept-Language"] as const;
 
+/**
+ * Response headers a page of the web origin may read beyond the CORS-safelisted ones: without
+ * `Access-Control-Expose-Headers`, `response.headers.get("Retry-After")` is null in the browser, and
+ * the page cannot honour a lockout (429) or a lock wait (409 ENROLLMENT_IN_PROGRESS).
+ */
+export const corsExposedHeaders = ["Retry-After"] as const;
+
 /** Methods served on one resource path, for the preflight answer and the 405 `Allow` header. */
 export function methodsForPath(path: string): HttpMethod[] {
   return routes.filter((r) => r.path === path).map((r) => r.method);

@@ -281,10 +281,7 @@ export function checkRow(kind: BillingFileKind, row: Readonly<Record<string, str
   const spec = billingFiles[kind];
   const parsed = spec.schema.safeParse(row);
   if (parsed.success) return { ok: true, record: parsed.data };
-  const columns: readonly string[] = [
-    ...spec.columns,
-    ...spec.optionalLastColumns,
-  ];
+  const columns: readonly string[] = [...spec.columns, ...spec.optionalLastColumns];
   const byField = new Map<string, string>();
   for (const issue of parsed.error.issues) {
     const field = issue.path.length > 0 ? String(issue.path[0]) : "(row)";

@@ -1,7 +1,9 @@
+import middy from "@middy/core";
 import type {
   APIGatewayAuthorizerResult,
   APIGatewayRequestAuthorizerEvent,
   APIGatewayTokenAuthorizerEvent,
+  Context,
 } from "aws-lambda";
 import { cognitoClient } from "../adapters/cognito-identity";
 import { customerProfiles } from "../adapters/customer-profiles";
@@ -10,45 +12,63 @@ import { logger, maskCustomerNumber } from "../adapters/observability";
 import { runtimeConfig } from "../adapters/runtime-config";
 import { cognitoTokenVerifier, tokenVerifierConfigFromEnv } from "../adapters/token-verifier";
 import { cognitoUserDirectory } from "../adapters/user-directory";
-import { AUTHORIZER_HEADER } from "../definitions/authorizer";
-import { authorize } from "../domain/customer/authorize";
-import { authorizerResult } from "../middleware/authorizer-policy";
+import { AUTHORIZER_CACHE_TTL_SECONDS, AUTHORIZER_HEADER } from "../definitions/authorizer";
+import { cachedAuthorize } from "../domain/customer/authorize";
+import { DependencyUnavailableError } from "../domain/enrollment/ports";
+import { type AuthorizerDecision, authorizerResult } from "../middleware/authorizer-policy";
+import { observability } from "../middleware/observability";
 
 const config = runtimeConfig();
 const verifierConfig = tokenVerifierConfigFromEnv();
-const deps = {
-  verifier: cognitoTokenVerifier(verifierConfig),
-  directory: cognitoUserDirectory(cognitoClient(), verifierConfig.userPoolId),
-  profiles: customerProfiles(documentClient(), config.tables.profiles),
-};
+const decisions = cachedAuthorize(
+  {
+    verifier: cognitoTokenVerifier(verifierConfig),
+    directory: cognitoUserDirectory(cognitoClient(), verifierConfig.userPoolId),
+    profiles: customerProfiles(documentClient(), config.tables.profiles),
+  },
+  { ttlSeconds: AUTHORIZER_CACHE_TTL_SECONDS },
+);
 
-/** The Authorization header of a TOKEN event, or of a REQUEST event (whatever its case). */
-function headerOf(
-  event: APIGatewayTokenAuthorizerEvent | APIGatewayRequestAuthorizerEvent,
-): string | undefined {
+type AuthorizerEvent = APIGatewayRequestAuthorizerEvent | APIGatewayTokenAuthorizerEvent;
+
+/** The Authorization header of a REQUEST event (whatever its case), or of a TOKEN event. */
+function headerOf(event: AuthorizerEvent): string | undefined {
   if (event.type === "TOKEN") return event.authorizationToken;
   const wanted = AUTHORIZER_HEADER.toLowerCase();
   const entry = Object.entries(event.headers ?? {}).find(([name]) => name.toLowerCase() === wanted);
   return entry?.[1] ?? undefined;
 }
 
+/** The judgement; a dependency that failed (the pool's keys, Cognito, DynamoDB) is `unavailable`. */
+async function decide(event: AuthorizerEvent): Promise<AuthorizerDecision> {
+  try {
+    return await decisions.authorize(headerOf(event));
+  } catch (error) {
+    logger.error("authorizer dependency failed", error as Error);
+    const retryAfterSeconds = error instanceof DependencyUnavailableError ? error.retryAfterSeconds : 2;
+    return { outcome: "unavailable", retryAfterSeconds };
+  }
+}
+
 /**
  * The Lambda authorizer of the signed-in routes: a Cognito id or access token of the stage's pool
- * for the web client → the customer number, handed to the routes in the request context.
- * A bad or missing token: "Unauthorized" (API Gateway answers 401). A valid token of an account
- * without an ACTIVE profile: a Deny policy (403). API Gateway caches either policy per token.
+ * for the web client → the customer number, handed to the routes in the request context. It never
+ * refuses: a missing, bad or expired token (`unauthorized`), a valid token of an account without an
+ * ACTIVE profile (`forbidden`) and a failed check (`unavailable`) are Allows that say so in the
+ * context, and the route answers 401, 403 or 503 itself (signed-in.ts). Only allows are remembered
+ * (cachedAuthorize); API Gateway caches nothing.
  */
-export async function handler(
-  event: APIGatewayTokenAuthorizerEvent | APIGatewayRequestAuthorizerEvent,
-): Promise<APIGatewayAuthorizerResult> {
-  const decision = await authorize(headerOf(event), deps);
-  logger.info("authorizer decision", {
-    audit: "authorizer",
-    outcome: decision.outcome,
-    ...(decision.outcome === "allow" ? { customer: maskCustomerNumber(decision.customerNumber) } : {}),
-    ...(decision.outcome !== "allow" ? { reason: decision.reason } : {}),
+export const handler = middy<AuthorizerEvent, APIGatewayAuthorizerResult, Error, Context>()
+  .use(observability())
+  .handler(async (event) => {
+    const decision = await decide(event);
+    logger.info("authorizer decision", {
+      audit: "authorizer",
+      outcome: decision.outcome,
+      ...(decision.outcome === "allow" ? { customer: maskCustomerNumber(decision.customerNumber) } : {}),
+      ...("reason" in decision ? { reason: decision.reason } : {}),
+      // The API request it judged (the function's own request id is the log line's).
+      ...(event.type === "REQUEST" ? { apiRequestId: event.requestContext?.requestId } : {}),
+    });
+    return authorizerResult(decision, event.methodArn);
   });
-  // API Gateway's convention: exactly this message gives its 401 (UNAUTHORIZED gateway response).
-  if (decision.outcome === "unauthorized") throw new Error("Unauthorized");
-  return authorizerResult(decision, event.methodArn);
-}

@@ -1,7 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
-import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import middy from "@middy/core";
 import * as z from "zod";
 import { documentClient } from "../adapters/dynamodb";
@@ -11,6 +9,7 @@ import { runtimeConfig } from "../adapters/runtime-config";
 import { sqsClient, sqsNoticeQueue } from "../adapters/sqs-queue";
 import { dateInTimeZone, isCalendarDate } from "../domain/dates";
 import { dispatchNotices } from "../domain/notices/dispatch";
+import { observability } from "../middleware/observability";
 
 const config = runtimeConfig();
 const deps = noticeStores(config, documentClient());
@@ -25,8 +24,7 @@ const dispatchEvent = z
 
 /** The daily "your bill is available" run (EventBridge Scheduler, America/Toronto). */
 export const handler = middy()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(logMetrics(metrics))
+  .use(observability())
   .handler(async (event: unknown) => {
     const input = dispatchEvent.parse(event ?? {});
     const today = input.date ?? dateInTimeZone(new Date());

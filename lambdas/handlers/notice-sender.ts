@@ -1,19 +1,18 @@
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
-import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
-import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import { ChangeMessageVisibilityCommand } from "@aws-sdk/client-sqs";
 import middy from "@middy/core";
 import type { Context, SQSEvent, SQSRecord } from "aws-lambda";
 import { documentClient } from "../adapters/dynamodb";
 import { noticeDeps } from "../adapters/notice-deps";
-import { logger, metrics } from "../adapters/observability";
+import { metrics } from "../adapters/observability";
 import { runtimeConfig } from "../adapters/runtime-config";
 import { sesClient } from "../adapters/ses-mailer";
 import { sqsClient } from "../adapters/sqs-queue";
 import { noticeMessage } from "../definitions/notices";
 import { pacedMailer, pacer } from "../domain/notices/pacer";
 import { sendNotice } from "../domain/notices/send";
+import { observability } from "../middleware/observability";
 
 const config = runtimeConfig();
 const client = documentClient();
@@ -61,8 +60,7 @@ async function processRecord(record: SQSRecord): Promise<void> {
 
 /** SQS → one e-mail per message, with partial batch responses (only failed messages come back). */
 export const handler = middy<SQSEvent, unknown, Error, Context>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(logMetrics(metrics))
+  .use(observability())
   .handler(async (event, context) =>
     processPartialResponse(event, processRecord, processor, { context, processInParallel: false }),
   );

@@ -1,12 +1,11 @@
-import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
-import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import middy from "@middy/core";
 import * as z from "zod";
 import { documentClient } from "../adapters/dynamodb";
 import { logger, metrics } from "../adapters/observability";
 import { flagUndeliverable } from "../adapters/profile-store";
 import { runtimeConfig } from "../adapters/runtime-config";
+import { observability } from "../middleware/observability";
 
 const config = runtimeConfig();
 const client = documentClient();
@@ -30,8 +29,7 @@ const sesEvent = z.object({
 });
 
 export const handler = middy()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(logMetrics(metrics))
+  .use(observability())
   .handler(async (event: unknown) => {
     const parsed = sesEvent.safeParse(event);
     if (!parsed.success) {

@@ -1,7 +1,5 @@
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
-import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
-import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import middy from "@middy/core";
 import type { Context, SQSEvent, SQSRecord } from "aws-lambda";
 import * as z from "zod/mini";
@@ -13,6 +11,7 @@ import { runtimeConfig } from "../adapters/runtime-config";
 import { challengeStore } from "../adapters/security-store";
 import { sesClient, sesStepUpMailer } from "../adapters/ses-mailer";
 import { sendStepUpCode } from "../domain/enrollment/step-up";
+import { observability } from "../middleware/observability";
 
 const config = runtimeConfig();
 const client = documentClient();
@@ -44,8 +43,7 @@ async function processRecord(record: SQSRecord): Promise<void> {
 
 /** SQS → the code e-mail of each matched challenge; only failed messages come back (partial batch). */
 export const handler = middy<SQSEvent, unknown, Error, Context>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(logMetrics(metrics))
+  .use(observability())
   .handler(async (event, context) =>
     processPartialResponse(event, processRecord, processor, { context, processInParallel: true }),
   );

@@ -1,11 +1,15 @@
 import type { APIGatewayAuthorizerResult } from "aws-lambda";
-import { AUTHORIZER_CUSTOMER_KEY } from "../definitions/authorizer";
+import {
+  AUTHORIZER_CUSTOMER_KEY,
+  AUTHORIZER_OUTCOME_KEY,
+  AUTHORIZER_RETRY_AFTER_KEY,
+} from "../definitions/authorizer";
 import { routes as definedRoutes, type RouteDefinition } from "../definitions/routes";
 import type { AuthorizeOutcome } from "../domain/customer/authorize";
 
 /**
- * The IAM policy of an authorizer decision. API Gateway caches it per token and reuses it for every
- * signed-in route, so it names all of them, not only the method of the request that asked:
+ * The resources of the authorizer's policy: all the signed-in routes, not only the method of the
+ * request that asked, so that the policy stays right if API Gateway ever caches it per token:
  * `arn:aws:execute-api:REGION:ACCOUNT:API/STAGE/GET/v1/me/bills/*` for each route with `auth: true`.
  */
 export function signedInResources(
@@ -20,24 +24,32 @@ export function signedInResources(
     .map((route) => `${api}/${stage}/${route.method}${route.path.replace(/\{[^}]+\}/g, "*")}`);
 }
 
+/** What the authorizer judged: `authorize`'s outcome, or a dependency of the check that failed. */
+export type AuthorizerDecision =
+  | AuthorizeOutcome
+  | { readonly outcome: "unavailable"; readonly retryAfterSeconds: number };
+
+/**
+ * The authorizer's answer to API Gateway: always an Allow of the signed-in routes, with the judgement
+ * in the context (`outcome`, and `customerNumber` only for `allow`). The route's function refuses
+ * every outcome but `allow` itself (signed-in.ts), in the request's language and with CORS for the
+ * web origin only: a Deny, or "Unauthorized", would make API Gateway answer with a gateway response,
+ * which can do neither.
+ */
 export function authorizerResult(
-  decision: Exclude<AuthorizeOutcome, { outcome: "unauthorized" }>,
+  decision: AuthorizerDecision,
   methodArn: string,
 ): APIGatewayAuthorizerResult {
-  const allow = decision.outcome === "allow";
+  const context: Record<string, string | number> = { [AUTHORIZER_OUTCOME_KEY]: decision.outcome };
+  if (decision.outcome === "allow") context[AUTHORIZER_CUSTOMER_KEY] = decision.customerNumber;
+  if (decision.outcome === "unavailable") context[AUTHORIZER_RETRY_AFTER_KEY] = decision.retryAfterSeconds;
   return {
-    principalId: decision.principalId,
+    principalId: "principalId" in decision ? decision.principalId : "anonymous",
     policyDocument: {
       Version: "2012-10-17",
-      Statement: [
-        {
-          Action: "execute-api:Invoke",
-          Effect: allow ? "Allow" : "Deny",
-          Resource: signedInResources(methodArn),
-        },
-      ],
+      Statement: [{ Action: "execute-api:Invoke", Effect: "Allow", Resource: signedInResources(methodArn) }],
     },
-    ...(allow ? { context: { [AUTHORIZER_CUSTOMER_KEY]: decision.customerNumber } } : {}),
+    context,
   };
 }
 

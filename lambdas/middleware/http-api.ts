@@ -1,17 +1,16 @@
-import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
-import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import middy from "@middy/core";
 import httpHeaderNormalizer from "@middy/http-header-normalizer";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import type * as z from "zod";
-import { logger, metrics } from "../adapters/observability";
+import { logger } from "../adapters/observability";
 import { env } from "../definitions/environment";
 import { errors } from "../definitions/error-codes";
 import { DEFAULT_SUPPORT_PHONE, DEFAULT_WEB_ORIGIN, MAX_BODY_BYTES } from "../definitions/limits";
-import { corsAllowedHeaders } from "../definitions/routes";
+import { corsAllowedHeaders, corsExposedHeaders } from "../definitions/routes";
 import { ApiError, type FieldError } from "../domain/api-error";
 import { DependencyUnavailableError, PasswordRejectedError } from "../domain/enrollment/ports";
 import { type Language, preferredLanguage } from "../domain/language";
+import { observability } from "./observability";
 
 export interface HttpConfig {
   /** The one browser origin allowed to call the API (CORS). */
@@ -58,7 +57,11 @@ function header(event: APIGatewayProxyEvent, name: string): string | undefined {
 export function corsHeaders(event: APIGatewayProxyEvent, config: HttpConfig): Record<string, string> {
   const origin = header(event, "origin");
   if (origin === undefined || origin !== config.webOrigin) return {};
-  return { "Access-Control-Allow-Origin": origin, Vary: "Origin" };
+  return {
+    "Access-Control-Allow-Origin": origin,
+    "Access-Control-Expose-Headers": corsExposedHeaders.join(", "),
+    Vary: "Origin",
+  };
 }
 
 export function preflightHeaders(methods: readonly string[]): Record<string, string> {
@@ -181,8 +184,7 @@ export function httpApi<S extends z.ZodType | undefined = undefined>(
 ) {
   const config = options.config ?? httpConfigFromEnv();
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics))
+    .use(observability())
     .use(httpHeaderNormalizer())
     .handler(async (event) => {
       const language = preferredLanguage(header(event, "accept-language"));

@@ -9,7 +9,7 @@ export interface AddRoutesProps {
   readonly integrations: Readonly<Record<ApiFunctionName, apigw.Integration>>;
   /** Unknown paths (404), wrong methods (405) and CORS preflights (OPTIONS). */
   readonly fallback: apigw.Integration;
-  /** Called once, and only if a route needs a signed-in customer (the Lambda TOKEN authorizer). */
+  /** Called once, and only if a route needs a signed-in customer (the Lambda authorizer). */
   readonly authorizer: () => apigw.IAuthorizer;
 }
 
@@ -18,9 +18,10 @@ const FALLBACK_REASON =
   "credentials): the fallback function answers 404, 405 or 204 from the route table and reads no data.";
 
 const SIGNED_IN_REASON =
-  "The signed-in routes are behind a Lambda TOKEN authorizer that verifies the user pool's Cognito JWTs " +
+  "The signed-in routes are behind a Lambda authorizer that verifies the user pool's Cognito JWTs " +
   "(aws-jwt-verify: signature, expiry, issuer, web client, token use) and maps them to the customer " +
-  "number; a Cognito user pools authorizer cannot accept both id and access tokens nor do that mapping.";
+  "number, which the route's function requires before anything else (it answers the 401 and 403); a " +
+  "Cognito user pools authorizer cannot accept both id and access tokens nor do that mapping.";
 
 function acknowledgePublic(method: apigw.Method, reason: string): void {
   Validations.of(method).acknowledge(

@@ -1,5 +1,6 @@
 import * as apigw from "aws-cdk-lib/aws-apigateway";
 import { type ErrorCode, errors } from "../../lambdas/definitions/error-codes";
+import { gatewayHeaders } from "../../lambdas/definitions/gateway-headers";
 
 /**
  * What API Gateway answers by itself (before or instead of a function) in the contract's error shape.
@@ -16,7 +17,9 @@ export const gatewayErrors: readonly GatewayError[] = [
   // expired SigV4 tokens; all refusals.
   { type: apigw.ResponseType.DEFAULT_4XX, code: "FORBIDDEN", keepStatus: true },
   { type: apigw.ResponseType.DEFAULT_5XX, code: "INTERNAL_ERROR", keepStatus: true },
-  // A missing, expired or invalid Cognito token (the contract: 401).
+  // Not what a signed-in route answers for a missing or bad token (401) or a profile that is not
+  // ACTIVE (403): its authorizer never refuses, and the function answers both, in the request's
+  // language and with CORS for the web origin only (stateless-stack.ts). Kept for any other cause.
   { type: apigw.ResponseType.UNAUTHORIZED, code: "UNAUTHORIZED" },
   { type: apigw.ResponseType.ACCESS_DENIED, code: "FORBIDDEN" },
   // A managed WAF rule blocked the request (the enrollment rate rule answers 429 itself).
@@ -55,17 +58,14 @@ function literal(value: string): string {
 
 /**
  * Adds the gateway responses. They carry the contract's security headers and, so that the website
- * can read a 401 or 429 at all, the stage's web origin in Access-Control-Allow-Origin: API Gateway
- * cannot echo the origin conditionally, and a header naming the website grants nothing to another
- * origin.
+ * can read a throttling 429 or a 5xx at all, the stage's web origin in Access-Control-Allow-Origin
+ * (gatewayHeaders): API Gateway cannot echo the origin conditionally, and a header naming the
+ * website grants nothing to another origin.
  */
 export function addGatewayResponses(api: apigw.RestApi, webOrigin: string): void {
-  const responseHeaders = {
-    "Cache-Control": literal("no-store"),
-    "X-Content-Type-Options": literal("nosniff"),
-    "Access-Control-Allow-Origin": literal(webOrigin),
-    Vary: literal("Origin"),
-  };
+  const responseHeaders = Object.fromEntries(
+    Object.entries(gatewayHeaders(webOrigin)).map(([name, value]) => [name, literal(value)]),
+  );
   for (const { type, code, keepStatus } of gatewayErrors) {
     api.addGatewayResponse(`GatewayResponse${type.responseType}`, {
       type,

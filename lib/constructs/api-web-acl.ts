@@ -2,6 +2,7 @@ import type * as apigw from "aws-cdk-lib/aws-apigateway";
 import * as wafv2 from "aws-cdk-lib/aws-wafv2";
 import { Construct } from "constructs";
 import { errors } from "../../lambdas/definitions/error-codes";
+import { gatewayHeaders } from "../../lambdas/definitions/gateway-headers";
 import { gatewayErrorBody } from "../api/gateway-responses";
 
 export interface ApiWebAclProps {
@@ -87,13 +88,10 @@ export class ApiWebAcl extends Construct {
               customResponse: {
                 responseCode: errors.TOO_MANY_REQUESTS.status,
                 customResponseBodyKey: TOO_MANY_REQUESTS_BODY,
-                responseHeaders: [
-                  { name: "Cache-Control", value: "no-store" },
-                  { name: "X-Content-Type-Options", value: "nosniff" },
-                  { name: "Retry-After", value: String(RATE_WINDOW_SECONDS) },
-                  { name: "Access-Control-Allow-Origin", value: props.webOrigin },
-                  { name: "Vary", value: "Origin" },
-                ],
+                responseHeaders: Object.entries({
+                  ...gatewayHeaders(props.webOrigin),
+                  "Retry-After": String(RATE_WINDOW_SECONDS),
+                }).map(([name, value]) => ({ name, value })),
               },
             },
           },

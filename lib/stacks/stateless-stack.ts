@@ -3,12 +3,7 @@ import * as apigw from "aws-cdk-lib/aws-apigateway";
 import * as logs from "aws-cdk-lib/aws-logs";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
-import {
-  AUTHORIZER_CACHE_TTL_SECONDS,
-  AUTHORIZER_HEADER,
-  AUTHORIZER_HEADER_PATTERN,
-  authorizerFunction,
-} from "../../lambdas/definitions/authorizer";
+import { authorizerFunction } from "../../lambdas/definitions/authorizer";
 import {
   type ApiFunctionName,
   apiFunctions,
@@ -170,16 +165,7 @@ export class StatelessStack extends Stack {
       routes,
       integrations,
       fallback: integrations.fallback,
-      // A TOKEN authorizer: its decision is cached per Authorization header, and its 401 and 403 are
-      // the UNAUTHORIZED and ACCESS_DENIED gateway responses (the contract's error shape).
-      authorizer: () =>
-        new apigw.TokenAuthorizer(this, "CustomerAuthorizer", {
-          authorizerName: `${prefix}-customer`,
-          handler: this.authorizerFunction.function,
-          identitySource: apigw.IdentitySource.header(AUTHORIZER_HEADER),
-          validationRegex: AUTHORIZER_HEADER_PATTERN,
-          resultsCacheTtl: Duration.seconds(AUTHORIZER_CACHE_TTL_SECONDS),
-        }),
+      authorizer: () => this.customerAuthorizer(prefix),
     });
 
     this.webAcl = new ApiWebAcl(this, "WebAcl", {
@@ -195,6 +181,28 @@ export class StatelessStack extends Stack {
       value: this.api.url,
       description: "Base URL of the API; the contract's paths follow it (health: {ApiBaseUrl}v1/health)",
     });
+  }
+
+  /**
+   * A REQUEST authorizer with no identity source and no cache: API Gateway invokes it for every
+   * request, even one without an Authorization header. A TOKEN authorizer, or any cached one, needs
+   * its identity source present, and answers a request without it with its own 401 (the UNAUTHORIZED
+   * gateway response) without invoking the function; that 401, and the 403 of a Deny, could only be
+   * French and carry the web origin for every origin: a gateway response's headers are literals and
+   * its template is not VTL (no `#if`). So the function never refuses (it Allows with its judgement
+   * in the context) and the route answers the 401 and 403 itself. It keeps its own allows for
+   * AUTHORIZER_CACHE_TTL_SECONDS, and no refusal (a customer who has just confirmed gets in).
+   */
+  private customerAuthorizer(prefix: string): apigw.RequestAuthorizer {
+    const authorizer = new apigw.RequestAuthorizer(this, "CustomerAuthorizer", {
+      authorizerName: `${prefix}-customer`,
+      handler: this.authorizerFunction.function,
+      identitySources: [],
+      resultsCacheTtl: Duration.seconds(0),
+    });
+    // CDK writes the empty list as IdentitySource: ""; without caching the property is optional.
+    (authorizer.node.defaultChild as apigw.CfnAuthorizer).addPropertyDeletionOverride("IdentitySource");
+    return authorizer;
   }
 
   private createApi(

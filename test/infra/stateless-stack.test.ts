@@ -1,10 +1,6 @@
 import { Match, Template } from "aws-cdk-lib/assertions";
 import type { CfnFunction } from "aws-cdk-lib/aws-lambda";
 import { afterAll, describe, expect, it } from "vitest";
-import {
-  AUTHORIZER_CACHE_TTL_SECONDS,
-  AUTHORIZER_HEADER_PATTERN,
-} from "../../lambdas/definitions/authorizer";
 import { bundling } from "../../lambdas/definitions/bundling";
 import { DOCUMENTS_BUCKET_ENV } from "../../lambdas/definitions/documents";
 import { env } from "../../lambdas/definitions/environment";
@@ -170,16 +166,19 @@ describe.each(stageNames)("stateless stack, stage %s", (stageName) => {
     expect(variablesOf("me")).not.toHaveProperty(DOCUMENTS_BUCKET_ENV);
   });
 
-  it("puts the signed-in routes behind the Lambda TOKEN authorizer, its decision cached per header", () => {
+  it("puts the signed-in routes behind a Lambda authorizer that API Gateway invokes for every request", () => {
     template.resourceCountIs("AWS::ApiGateway::Authorizer", 1);
     const authorizerFnId = stateless.getLogicalId(
       stateless.authorizerFunction.function.node.defaultChild as CfnFunction,
     );
+    // No identity source and no cache: API Gateway never answers 401 itself (a TOKEN or cached
+    // authorizer does, without invoking it, when the header is missing), and never reuses a Deny.
+    // The 401 and 403 are the route's, in the request's language, CORS for the web origin only.
     template.hasResourceProperties("AWS::ApiGateway::Authorizer", {
-      Type: "TOKEN",
-      IdentitySource: "method.request.header.Authorization",
-      IdentityValidationExpression: AUTHORIZER_HEADER_PATTERN,
-      AuthorizerResultTtlInSeconds: AUTHORIZER_CACHE_TTL_SECONDS,
+      Type: "REQUEST",
+      IdentitySource: Match.absent(),
+      IdentityValidationExpression: Match.absent(),
+      AuthorizerResultTtlInSeconds: 0,
     });
     expect(JSON.stringify(template.findResources("AWS::ApiGateway::Authorizer"))).toContain(authorizerFnId);
     // Only API Gateway may invoke the authorizer.
@@ -231,6 +230,8 @@ describe.each(stageNames)("stateless stack, stage %s", (stageName) => {
           "gatewayresponse.header.Cache-Control": "'no-store'",
           "gatewayresponse.header.X-Content-Type-Options": "'nosniff'",
           "gatewayresponse.header.Access-Control-Allow-Origin": `'${stage.webOrigin}'`,
+          // So that the page can read Retry-After (a 429 of the stage's throttling included).
+          "gatewayresponse.header.Access-Control-Expose-Headers": "'Retry-After'",
           "gatewayresponse.header.Vary": "'Origin'",
         },
         ResponseTemplates: {
@@ -290,6 +291,15 @@ describe.each(stageNames)("stateless stack, stage %s", (stageName) => {
         },
       },
     });
+    const headers = (rate as { Action: { Block: { CustomResponse: { ResponseHeaders: Json[] } } } }).Action
+      .Block.CustomResponse.ResponseHeaders;
+    expect(headers).toEqual(
+      expect.arrayContaining([
+        { Name: "Retry-After", Value: "300" },
+        { Name: "Access-Control-Allow-Origin", Value: stage.webOrigin },
+        { Name: "Access-Control-Expose-Headers", Value: "Retry-After" },
+      ]),
+    );
     const searchStrings = JSON.stringify(rate).match(/"SearchString":"[^"]+"/g);
     expect(searchStrings).toEqual([
       `"SearchString":"/${stage.name}${ENROLLMENT_PATH_PREFIX}"`,
@@ -337,7 +347,7 @@ describe("stateless stack with future routes and grants", () => {
 
   it("checks new signed-in routes with the one Lambda authorizer; their fallback needs no sign-in", () => {
     template.resourceCountIs("AWS::ApiGateway::Authorizer", 1);
-    template.hasResourceProperties("AWS::ApiGateway::Authorizer", { Type: "TOKEN" });
+    template.hasResourceProperties("AWS::ApiGateway::Authorizer", { Type: "REQUEST" });
     expect(methods.get("GET /v1/me/future/{itemId}")?.AuthorizationType).toBe("CUSTOM");
     expect(methods.get("ANY /v1/me/future/{itemId}")?.AuthorizationType).toBe("NONE");
   });

@@ -110,9 +110,14 @@ describe("POST /v1/enrollment/verifications", () => {
     ] as const) {
       if (seeded) await world.seedAccount(n);
       for (let i = 0; i < 5; i++) expect((await world.verifyBill(n, "11111")).status).toBe(403);
-      const locked = await world.verifyBill(n, "24680", { "Accept-Language": "en" });
+      const locked = await world.verifyBill(n, "24680", {
+        "Accept-Language": "en",
+        Origin: "http://localhost:5173",
+      });
       expect(locked.status).toBe(429);
       expect(Number(locked.headers.get("retry-after"))).toBeGreaterThan(800);
+      // Without it, the page's fetch() sees no Retry-After at all.
+      expect(locked.headers.get("access-control-expose-headers")).toBe("Retry-After");
       expect((locked.json.error as { code: string; message: string }).code).toBe("TOO_MANY_ATTEMPTS");
       expect((locked.json.error as { message: string }).message).toMatch(/^Too many failed attempts/);
     }

@@ -141,12 +141,17 @@ async function storedProfile(customerNumber: string) {
 }
 
 const errorCode = (res: { json: Record<string, unknown> }) => (res.json.error as { code?: string })?.code;
+const webOrigin = "http://localhost:5173";
+/** The names of a response's Access-Control-* headers. */
+const accessControlHeaders = (res: { headers: Headers }) =>
+  [...res.headers.keys()].filter((name) => name.startsWith("access-control-"));
 
 /** Customer numbers of this file: 96xxxxx. */
 const alice = "9600010";
 const bob = "9600020";
 const pending = "9600030";
 const noContract = "9600040";
+const lateConfirmer = "9600050";
 let a: Customer;
 let b: Customer;
 let c: Customer;
@@ -221,17 +226,40 @@ describe("GET /v1/me", () => {
     expect(res.json.email).toBe(b.email);
   });
 
-  it("403 FORBIDDEN for a valid token of an account whose enrollment is not confirmed", async () => {
+  it("403 FORBIDDEN for a valid token of an account whose enrollment is not confirmed, in the request's language", async () => {
     const unconfirmed = await enrolledCustomer(pending, false);
     for (const token of [unconfirmed.tokens.id, unconfirmed.tokens.access]) {
-      const res = await call("GET", "/v1/me", { token });
+      const res = await call("GET", "/v1/me", { token, headers: { Origin: webOrigin } });
       expect(res.status).toBe(403);
-      expect(errorCode(res)).toBe("FORBIDDEN");
+      expect(res.json).toEqual({ error: { code: "FORBIDDEN", message: "Accès refusé." } });
+      expect(res.headers.get("access-control-allow-origin")).toBe(webOrigin);
+      expect(res.headers.get("access-control-expose-headers")).toBe("Retry-After");
+      const en = await call("GET", "/v1/me", {
+        token,
+        headers: { "Accept-Language": "en-CA,en;q=0.9", Origin: "https://evil.example" },
+      });
+      expect(en.status).toBe(403);
+      expect(en.json).toEqual({ error: { code: "FORBIDDEN", message: "Access denied." } });
+      expect(accessControlHeaders(en)).toEqual([]);
+    }
+  });
+
+  it("a token obtained before confirming works on the very next request once the enrollment is confirmed", async () => {
+    const late = await enrolledCustomer(lateConfirmer, false);
+    for (const token of [late.tokens.id, late.tokens.access]) {
+      expect((await call("GET", "/v1/me", { token })).status).toBe(403);
+    }
+    const [link] = await world.confirmationTokensSentTo(late.email);
+    expect((await world.confirm(link as string)).status).toBe(200);
+    for (const token of [late.tokens.id, late.tokens.access]) {
+      const res = await call("GET", "/v1/me", { token });
+      expect(res.status).toBe(200);
+      expect(res.json).toMatchObject({ customerNumber: lateConfirmer, status: "ACTIVE" });
     }
   });
 });
 
-describe("the authorizer refuses every bad token with the contract's 401", () => {
+describe("every bad token gets the contract's 401 (judged by the authorizer, answered by the route)", () => {
   const routes: [string, string][] = [
     ["GET", "/v1/me"],
     ["PATCH", "/v1/me"],
@@ -289,12 +317,29 @@ describe("the authorizer refuses every bad token with the contract's 401", () =>
         const res = await call(method, path, {
           ...(value !== undefined ? { authorization: value } : {}),
           ...(method === "PATCH" ? { body: { billing: "paper" } } : {}),
-          headers: { Origin: "http://localhost:5173" },
+          headers: { Origin: webOrigin },
         });
         expect(res.status, `${label}: ${method} ${path}`).toBe(401);
-        expect(res.json).toEqual({ error: { code: "UNAUTHORIZED", message: expect.any(String) } });
+        expect(res.json).toEqual({ error: { code: "UNAUTHORIZED", message: "Authentification requise." } });
         expect(res.headers.get("cache-control")).toBe("no-store");
-        expect(res.headers.get("access-control-allow-origin")).toBe("http://localhost:5173");
+        expect(res.headers.get("access-control-allow-origin")).toBe(webOrigin);
+        expect(res.headers.get("access-control-expose-headers")).toBe("Retry-After");
+        // In English when preferred; another origin, or none, gets no Access-Control-* header.
+        for (const headers of [
+          { "Accept-Language": "en", Origin: "https://evil.example" },
+          { "Accept-Language": "en" },
+        ] as Record<string, string>[]) {
+          const other = await call(method, path, {
+            ...(value !== undefined ? { authorization: value } : {}),
+            ...(method === "PATCH" ? { body: { billing: "paper" } } : {}),
+            headers,
+          });
+          expect(other.status, `${label}: ${method} ${path}`).toBe(401);
+          expect(other.json).toEqual({
+            error: { code: "UNAUTHORIZED", message: "Authentication required." },
+          });
+          expect(accessControlHeaders(other)).toEqual([]);
+        }
       }
     });
   }

@@ -1,6 +1,8 @@
+import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
+import { metrics } from "../../lambdas/adapters/observability";
 import { ApiError } from "../../lambdas/domain/api-error";
 import { httpApi } from "../../lambdas/middleware/http-api";
 
@@ -142,6 +144,30 @@ describe("httpApi", () => {
     expect(other.headers["Access-Control-Allow-Origin"]).toBeUndefined();
   });
 
+  it("lets the web origin read Retry-After on every response, and gives another origin no Access-Control-*", async () => {
+    const locked = httpApi({ config }, async () => {
+      throw new ApiError("TOO_MANY_ATTEMPTS", { headers: { "Retry-After": "900" } });
+    });
+    const busy = httpApi({ config }, async () => {
+      throw new ApiError("ENROLLMENT_IN_PROGRESS", { headers: { "Retry-After": "2" } });
+    });
+    const ok = httpApi({ config }, async () => ({ statusCode: 200, body: {} }));
+    for (const handler of [locked, busy, ok]) {
+      const web = (await handler(
+        event({ headers: { origin: config.webOrigin } }),
+        context,
+      )) as APIGatewayProxyResult;
+      expect(web.headers?.["Access-Control-Allow-Origin"]).toBe(config.webOrigin);
+      expect(web.headers?.["Access-Control-Expose-Headers"]).toBe("Retry-After");
+      for (const headers of [{ origin: "https://evil.example" }, {}]) {
+        const other = (await handler(event({ headers }), context)) as APIGatewayProxyResult;
+        expect(Object.keys(other.headers ?? {}).filter((name) => name.startsWith("Access-Control-"))).toEqual(
+          [],
+        );
+      }
+    }
+  });
+
   it("shapes a thrown ApiError, with its extra headers", async () => {
     const limited = httpApi({ config }, async () => {
       throw new ApiError("TOO_MANY_REQUESTS", { headers: { "Retry-After": "60" } });
@@ -161,5 +187,45 @@ describe("httpApi", () => {
     expect(res.body).not.toContain("secret detail");
     expect(res.body).not.toContain("index.mjs");
     expect(JSON.parse(res.body).error.code).toBe("INTERNAL_ERROR");
+  });
+});
+
+describe("metrics of an invocation", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  /** Everything the process writes while `fn` runs. */
+  async function output(fn: () => Promise<unknown>): Promise<string> {
+    const written: string[] = [];
+    for (const stream of [process.stdout, process.stderr]) {
+      vi.spyOn(stream, "write").mockImplementation((chunk: string | Uint8Array) => {
+        written.push(String(chunk));
+        return true;
+      });
+    }
+    await fn();
+    vi.restoreAllMocks();
+    return written.join("");
+  }
+
+  it("an invocation that records no metric publishes nothing and warns nothing", async () => {
+    const quiet = httpApi({ config }, async () => ({ statusCode: 200, body: {} }));
+    const failing = httpApi({ config }, async () => {
+      throw new ApiError("NOT_FOUND");
+    });
+    const written = await output(async () => {
+      await quiet(event(), context);
+      await failing(event(), context);
+    });
+    expect(written).not.toContain("No application metrics");
+    expect(written).toBe("");
+  });
+
+  it("what an invocation records is flushed when it ends, so the next one starts empty", async () => {
+    const counting = httpApi({ config }, async () => {
+      metrics.addMetric("Counted", MetricUnit.Count, 1);
+      return { statusCode: 200, body: {} };
+    });
+    await counting(event(), context);
+    expect(metrics.hasStoredMetrics()).toBe(false);
   });
 });

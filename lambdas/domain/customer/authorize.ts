@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { CustomerProfiles, TokenVerifier, UserDirectory } from "./ports";
 
 /**
@@ -7,10 +8,15 @@ import type { CustomerProfiles, TokenVerifier, UserDirectory } from "./ports";
  *   the web client (signature, expiry, issuer, client, token use), or whose user has no account.
  * - `forbidden` (403): a valid token whose account has no ACTIVE profile (the enrollment is not
  *   confirmed), or whose user is not the one the profile was confirmed with (a replaced enrollment).
- * - `allow`: the customer number the routes will serve, and only that one.
+ * - `allow`: the customer number the routes will serve, and only that one (and the token's expiry).
  */
 export type AuthorizeOutcome =
-  | { readonly outcome: "allow"; readonly principalId: string; readonly customerNumber: string }
+  | {
+      readonly outcome: "allow";
+      readonly principalId: string;
+      readonly customerNumber: string;
+      readonly expiresAt?: number;
+    }
   | { readonly outcome: "forbidden"; readonly principalId: string; readonly reason: string }
   | { readonly outcome: "unauthorized"; readonly reason: string };
 
@@ -53,5 +59,51 @@ export async function authorize(
   if (!email || profile.email?.toLowerCase() !== email.toLowerCase()) {
     return { outcome: "forbidden", principalId, reason: "not the profile's user" };
   }
-  return { outcome: "allow", principalId, customerNumber };
+  return {
+    outcome: "allow",
+    principalId,
+    customerNumber,
+    ...(claims.expiresAt !== undefined ? { expiresAt: claims.expiresAt } : {}),
+  };
+}
+
+export interface CachedAuthorizeOptions {
+  /** How long an allow is reused (the token's expiry is the limit whatever this says). */
+  readonly ttlSeconds: number;
+  readonly now?: () => number;
+  /** Allows remembered at most (the oldest is forgotten first). */
+  readonly maxEntries?: number;
+}
+
+/**
+ * `authorize`, with the allows of the last `ttlSeconds` remembered per token (under its SHA-256: no
+ * token is kept), never past the token's expiry. Refusals are decided afresh on every request, so
+ * that the change that lifts one (the enrollment confirmed) takes effect at once; a change that takes
+ * access away (a profile revoked or closed) takes effect within `ttlSeconds`.
+ */
+export function cachedAuthorize(deps: AuthorizeDeps, options: CachedAuthorizeOptions) {
+  const ttlMs = options.ttlSeconds * 1000;
+  const now = options.now ?? Date.now;
+  const maxEntries = options.maxEntries ?? 10_000;
+  const allows = new Map<string, { outcome: AuthorizeOutcome; until: number }>();
+  return {
+    /** Allows remembered now. */
+    size: () => allows.size,
+    async authorize(header: string | undefined | null): Promise<AuthorizeOutcome> {
+      const token = bearerToken(header);
+      if (token === null) return authorize(header, deps);
+      const key = createHash("sha256").update(token).digest("base64url");
+      const hit = allows.get(key);
+      if (hit && hit.until > now()) return hit.outcome;
+      allows.delete(key);
+      const outcome = await authorize(header, deps);
+      if (outcome.outcome === "allow") {
+        const expiry = outcome.expiresAt === undefined ? Infinity : outcome.expiresAt * 1000;
+        const until = Math.min(now() + ttlMs, expiry);
+        if (allows.size >= maxEntries) allows.delete(allows.keys().next().value as string);
+        if (until > now()) allows.set(key, { outcome, until });
+      }
+      return outcome;
+    },
+  };
 }

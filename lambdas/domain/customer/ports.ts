@@ -77,6 +77,8 @@ export interface VerifiedToken {
   readonly customerNumber?: string;
   /** The e-mail (id tokens only). */
   readonly email?: string;
+  /** `exp`, in seconds since the epoch. */
+  readonly expiresAt?: number;
 }
 
 export interface TokenVerifier {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { authorize, bearerToken } from "../../../lambdas/domain/customer/authorize";
+import { authorize, bearerToken, cachedAuthorize } from "../../../lambdas/domain/customer/authorize";
 import type { CustomerProfile, UserIdentity, VerifiedToken } from "../../../lambdas/domain/customer/ports";
 
 const tokens: Record<string, VerifiedToken> = {
@@ -10,11 +10,19 @@ const tokens: Record<string, VerifiedToken> = {
   "id-pending": { tokenUse: "id", sub: "sub-p", customerNumber: "9600030", email: "p@example.com" },
   "id-replaced": { tokenUse: "id", sub: "sub-r", customerNumber: "9600010", email: "old@example.com" },
   "id-alice-caps": { tokenUse: "id", sub: "sub-a", customerNumber: "9600010", email: "Alice@Example.com" },
+  "id-alice-expiring": {
+    tokenUse: "id",
+    sub: "sub-a",
+    customerNumber: "9600010",
+    email: "alice@example.com",
+    expiresAt: 1_000_060,
+  },
+  "id-new": { tokenUse: "id", sub: "sub-n", customerNumber: "9600050", email: "n@example.com" },
 };
 const users: Record<string, UserIdentity> = {
   "user-a": { customerNumber: "9600010", email: "alice@example.com" },
 };
-const profiles: Record<string, CustomerProfile> = {
+let profiles: Record<string, CustomerProfile> = {
   "9600010": { customerNumber: "9600010", status: "ACTIVE", email: "alice@example.com" },
   "9600030": { customerNumber: "9600030", status: "PENDING_CONFIRMATION", email: "p@example.com" },
 };
@@ -118,5 +126,78 @@ describe("authorize", () => {
       outcome: "forbidden",
       reason: "not the profile's user",
     });
+  });
+});
+
+describe("cachedAuthorize (the authorizer instance's memory)", () => {
+  const TTL = 300;
+
+  it("remembers an allow for the TTL, per token, and then decides again", async () => {
+    let clock = 1_000_000_000;
+    const d = deps();
+    const cached = cachedAuthorize(d, { ttlSeconds: TTL, now: () => clock });
+    for (let i = 0; i < 3; i++)
+      expect(await cached.authorize("Bearer id-alice")).toMatchObject({ outcome: "allow" });
+    expect(d.calls.verify).toBe(1);
+    expect(d.calls.profile).toEqual(["9600010"]);
+    clock += TTL * 1000 - 1;
+    await cached.authorize("bearer id-alice");
+    expect(d.calls.verify).toBe(1);
+    clock += 1;
+    await cached.authorize("Bearer id-alice");
+    expect(d.calls.verify).toBe(2);
+  });
+
+  it("never remembers an allow past the token's expiry", async () => {
+    let clock = 1_000_000 * 1000;
+    const d = deps();
+    const cached = cachedAuthorize(d, { ttlSeconds: TTL, now: () => clock });
+    await cached.authorize("Bearer id-alice-expiring");
+    clock += 59_999;
+    await cached.authorize("Bearer id-alice-expiring");
+    expect(d.calls.verify).toBe(1);
+    clock += 1;
+    await cached.authorize("Bearer id-alice-expiring");
+    expect(d.calls.verify).toBe(2);
+  });
+
+  it("never remembers a refusal: the enrollment confirmed, the same token is allowed on the next request", async () => {
+    const saved = profiles;
+    try {
+      profiles = {
+        ...saved,
+        "9600050": { customerNumber: "9600050", status: "PENDING_CONFIRMATION", email: "n@example.com" },
+      };
+      const d = deps();
+      const cached = cachedAuthorize(d, { ttlSeconds: TTL });
+      expect(await cached.authorize("Bearer id-new")).toMatchObject({ outcome: "forbidden" });
+      expect(await cached.authorize("Bearer id-new")).toMatchObject({ outcome: "forbidden" });
+      expect(await cached.authorize("Bearer forged")).toMatchObject({ outcome: "unauthorized" });
+      expect(await cached.authorize("Bearer forged")).toMatchObject({ outcome: "unauthorized" });
+      expect(cached.size()).toBe(0);
+      profiles = {
+        ...saved,
+        "9600050": { customerNumber: "9600050", status: "ACTIVE", email: "n@example.com" },
+      };
+      expect(await cached.authorize("Bearer id-new")).toMatchObject({
+        outcome: "allow",
+        customerNumber: "9600050",
+      });
+      expect(d.calls.profile).toEqual(["9600050", "9600050", "9600050"]);
+    } finally {
+      profiles = saved;
+    }
+  });
+
+  it("keeps at most maxEntries allows, the oldest forgotten first", async () => {
+    const d = deps();
+    const cached = cachedAuthorize(d, { ttlSeconds: TTL, maxEntries: 1 });
+    await cached.authorize("Bearer id-alice");
+    await cached.authorize("Bearer access-alice");
+    expect(cached.size()).toBe(1);
+    await cached.authorize("Bearer access-alice");
+    expect(d.calls.verify).toBe(2);
+    await cached.authorize("Bearer id-alice");
+    expect(d.calls.verify).toBe(3);
   });
 });

@@ -1,26 +1,32 @@
-import type { APIGatewayAuthorizerResult, APIGatewayProxyEvent } from "aws-lambda";
+import type {
+  APIGatewayAuthorizerResult,
+  APIGatewayProxyEvent,
+  APIGatewayRequestAuthorizerEvent,
+  Context,
+} from "aws-lambda";
 import { describe, expect, it } from "vitest";
-import { AUTHORIZER_CACHE_TTL_SECONDS } from "../../../lambdas/definitions/authorizer";
 import { routes } from "../../../lambdas/definitions/routes";
 import { authorizerResult, signedInResources } from "../../../lambdas/middleware/authorizer-policy";
-import { createLocalAuthorizer } from "../../../local/signed-in";
+import { createLocalAuthorizer, gatewayError } from "../../../local/signed-in";
 
 const request = (authorization: string | undefined, method = "GET", path = "/v1/me/bills") =>
   ({
     httpMethod: method,
     path,
-    headers: authorization === undefined ? {} : { authorization },
+    resource: path,
+    headers: authorization === undefined ? {} : { authorization, "accept-language": "en" },
+    requestContext: { requestId: "api-request" },
   }) as unknown as APIGatewayProxyEvent;
 
 const TOKEN = "Bearer aaa.bbb.ccc";
 
-function fakeAuthorizer(decide: (token: string, methodArn: string) => APIGatewayAuthorizerResult) {
-  const calls: string[] = [];
+function fakeAuthorizer(decide: (event: APIGatewayRequestAuthorizerEvent) => APIGatewayAuthorizerResult) {
+  const calls: { event: APIGatewayRequestAuthorizerEvent; context: Context }[] = [];
   return {
     calls,
-    authorizer: async (event: { authorizationToken: string; methodArn: string }) => {
-      calls.push(event.authorizationToken);
-      return decide(event.authorizationToken, event.methodArn);
+    authorizer: async (event: APIGatewayRequestAuthorizerEvent, context: Context) => {
+      calls.push({ event, context });
+      return decide(event);
     },
   };
 }
@@ -35,80 +41,79 @@ describe("signedInResources", () => {
   });
 });
 
-describe("the local adapter's authorizer (API Gateway's behaviour)", () => {
-  it(`caches a decision per header for ${AUTHORIZER_CACHE_TTL_SECONDS} s, across the signed-in routes`, async () => {
-    let clock = 1_000_000;
-    const fake = fakeAuthorizer((_, arn) =>
-      authorizerResult({ outcome: "allow", principalId: "sub-a", customerNumber: "9600010" }, arn),
+describe("the local adapter's authorizer (API Gateway's behaviour with the stack's REQUEST authorizer)", () => {
+  it("invokes the function for every request, header or not, with the request as a REQUEST event", async () => {
+    const fake = fakeAuthorizer((event) =>
+      authorizerResult(
+        { outcome: "allow", principalId: "sub-a", customerNumber: "9600010" },
+        event.methodArn,
+      ),
     );
-    const local = createLocalAuthorizer({ authorizer: fake.authorizer, now: () => clock });
+    const local = createLocalAuthorizer({ authorizer: fake.authorizer });
     const first = await local.authorize(request(TOKEN));
     expect(first).toEqual({
       allowed: true,
-      authorizer: { customerNumber: "9600010", principalId: "sub-a", integrationLatency: 0 },
-    });
-    expect(await local.authorize(request(TOKEN, "PATCH", "/v1/me"))).toMatchObject({ allowed: true });
-    expect(await local.authorize(request(TOKEN, "GET", "/v1/me/bills/B-1"))).toMatchObject({ allowed: true });
-    clock += AUTHORIZER_CACHE_TTL_SECONDS * 1000 - 1;
-    await local.authorize(request(TOKEN));
-    expect(fake.calls).toHaveLength(1);
-    clock += 1;
-    await local.authorize(request(TOKEN));
-    expect(fake.calls).toHaveLength(2);
-    expect(local.invocations()).toBe(2);
-  });
-
-  it("401 without invoking the function for no header or one that is not a bearer JWT", async () => {
-    const fake = fakeAuthorizer(() => {
-      throw new Error("must not be called");
-    });
-    const local = createLocalAuthorizer({ authorizer: fake.authorizer });
-    for (const header of [undefined, "", "Basic abc", "Bearer", "Bearer abc", "Bearer a.b"]) {
-      const result = await local.authorize(request(header));
-      expect(result.allowed).toBe(false);
-      if (!result.allowed) {
-        expect(result.result.statusCode).toBe(401);
-        expect(JSON.parse(result.result.body)).toEqual({
-          error: { code: "UNAUTHORIZED", message: "Authentification requise." },
-        });
-        expect(result.result.headers).toMatchObject({
-          "Cache-Control": "no-store",
-          "X-Content-Type-Options": "nosniff",
-        });
-      }
-    }
-    expect(fake.calls).toEqual([]);
-  });
-
-  it("401 for Unauthorized (not cached), 403 for a Deny (cached), 500 when the function fails", async () => {
-    const unauthorized = createLocalAuthorizer({
-      authorizer: async () => {
-        throw new Error("Unauthorized");
+      authorizer: {
+        outcome: "allow",
+        customerNumber: "9600010",
+        principalId: "sub-a",
+        integrationLatency: 0,
       },
     });
-    expect(await unauthorized.authorize(request(TOKEN))).toMatchObject({
-      allowed: false,
-      result: { statusCode: 401 },
+    await local.authorize(request(TOKEN, "PATCH", "/v1/me"));
+    await local.authorize(request(undefined));
+    // No cache in front of it (the function keeps its own allows): three requests, three invocations.
+    expect(local.invocations()).toBe(3);
+    const [one, two, three] = fake.calls;
+    expect(one?.event).toMatchObject({
+      type: "REQUEST",
+      methodArn: "arn:aws:execute-api:ca-central-1:000000000000:local/local/GET/v1/me/bills",
+      httpMethod: "GET",
+      path: "/v1/me/bills",
+      headers: { authorization: TOKEN, "accept-language": "en" },
+      requestContext: { requestId: "api-request" },
     });
-    expect(await unauthorized.authorize(request(TOKEN))).toMatchObject({
-      allowed: false,
-      result: { statusCode: 401 },
-    });
-    expect(unauthorized.invocations()).toBe(2);
+    expect(two?.event.methodArn).toMatch(/\/PATCH\/v1\/me$/);
+    expect(three?.event.headers).toEqual({});
+    // Each invocation is its own: the authorizer's function name, a request id of its own.
+    expect(one?.context.functionName).toBe("local-authorizer");
+    const ids = fake.calls.map((call) => call.context.awsRequestId);
+    expect(new Set([...ids, "api-request"]).size).toBe(4);
+  });
 
-    const deny = fakeAuthorizer((_, arn) =>
-      authorizerResult({ outcome: "forbidden", principalId: "sub-p", reason: "profile not active" }, arn),
+  it("hands a refusal the function judged to the route, which answers it", async () => {
+    const fake = fakeAuthorizer((event) =>
+      authorizerResult(
+        { outcome: "forbidden", principalId: "sub-p", reason: "profile not active" },
+        event.methodArn,
+      ),
     );
-    const denying = createLocalAuthorizer({ authorizer: deny.authorizer });
-    const denied = await denying.authorize(request(TOKEN));
-    expect(denied).toMatchObject({ allowed: false, result: { statusCode: 403 } });
-    if (!denied.allowed) expect(JSON.parse(denied.result.body).error.code).toBe("FORBIDDEN");
-    await denying.authorize(request(TOKEN, "GET", "/v1/me"));
-    expect(deny.calls).toHaveLength(1);
+    const local = createLocalAuthorizer({ authorizer: fake.authorizer });
+    expect(await local.authorize(request(TOKEN))).toEqual({
+      allowed: true,
+      authorizer: { outcome: "forbidden", principalId: "sub-p", integrationLatency: 0 },
+    });
+  });
 
+  it("403 when the policy does not cover the method asked, 500 when the function fails (gateway responses)", async () => {
+    const narrow = fakeAuthorizer((event) => ({
+      principalId: "sub-a",
+      policyDocument: {
+        Version: "2012-10-17",
+        Statement: [
+          { Action: "execute-api:Invoke", Effect: "Allow", Resource: event.methodArn.replace("bills", "x") },
+        ],
+      },
+    }));
+    expect(
+      await createLocalAuthorizer({ authorizer: narrow.authorizer }).authorize(request(TOKEN)),
+    ).toMatchObject({
+      allowed: false,
+      result: { statusCode: 403 },
+    });
     const failing = createLocalAuthorizer({
       authorizer: async () => {
-        throw new Error("JWKS unreachable");
+        throw new Error("crashed");
       },
     });
     const stderr = process.stderr.write;
@@ -123,20 +128,13 @@ describe("the local adapter's authorizer (API Gateway's behaviour)", () => {
     }
   });
 
-  it("403 when a cached policy does not cover the method asked", async () => {
-    const narrow = fakeAuthorizer((_, arn) => ({
-      principalId: "sub-a",
-      policyDocument: {
-        Version: "2012-10-17",
-        Statement: [{ Action: "execute-api:Invoke", Effect: "Allow", Resource: arn }],
-      },
-      context: { customerNumber: "9600010" },
-    }));
-    const local = createLocalAuthorizer({ authorizer: narrow.authorizer });
-    expect(await local.authorize(request(TOKEN, "GET", "/v1/me"))).toMatchObject({ allowed: true });
-    expect(await local.authorize(request(TOKEN, "GET", "/v1/me/bills"))).toMatchObject({
-      allowed: false,
-      result: { statusCode: 403 },
+  it("gateway responses carry the stack's headers: the web origin, Retry-After readable", () => {
+    const result = gatewayError("INTERNAL_ERROR");
+    expect(result.headers).toMatchObject({
+      "Cache-Control": "no-store",
+      "X-Content-Type-Options": "nosniff",
+      "Access-Control-Allow-Origin": "http://localhost:5173",
+      "Access-Control-Expose-Headers": "Retry-After",
     });
   });
 });

@@ -49,21 +49,24 @@ function verifier() {
 
 describe("cognitoTokenVerifier (local issuer, JwtRsaVerifier with Cognito's claim checks)", () => {
   it("accepts an id token: its customer number and e-mail", async () => {
-    expect(await verifier().verify(signJwt(idClaims(), issuer.key))).toEqual({
+    const claims = idClaims();
+    expect(await verifier().verify(signJwt(claims, issuer.key))).toEqual({
       tokenUse: "id",
       sub: "11111111-2222-4333-8444-555555555555",
       username: "11111111-2222-4333-8444-555555555555",
       customerNumber: "9600010",
       email: "alice@example.com",
+      expiresAt: claims.exp,
     });
   });
 
   it("accepts an access token: its user name, and no customer number even if one were slipped in", async () => {
-    const token = signJwt({ ...accessClaims(), [CUSTOMER_NUMBER_CLAIM]: "9600020" }, issuer.key);
-    expect(await verifier().verify(token)).toEqual({
+    const claims = { ...accessClaims(), [CUSTOMER_NUMBER_CLAIM]: "9600020" };
+    expect(await verifier().verify(signJwt(claims, issuer.key))).toEqual({
       tokenUse: "access",
       sub: "11111111-2222-4333-8444-555555555555",
       username: "11111111-2222-4333-8444-555555555555",
+      expiresAt: claims.exp,
     });
   });
 
