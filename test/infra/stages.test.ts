@@ -21,7 +21,14 @@ describe("stage configuration", () => {
     expect(stage.name).toBe(name);
     expect(stage.region).toBe("ca-central-1");
     expect(stage.supportPhone).toBe(DEFAULT_SUPPORT_PHONE);
-    expect(stage.verification).toEqual({ maxFailures: 5, windowSeconds: 900, lockoutSeconds: 900 });
+    expect(stage.verification).toMatchObject({
+      maxFailures: 5,
+      windowSeconds: 900,
+      lockoutSeconds: 900,
+      dailyMaxFailures: 10,
+    });
+    // The failure budget (README, "Guessing"): 24 × (budget + 10 instances) / 100,000 ≤ 0.01 in prod.
+    expect(stage.verification.globalFailuresPerHour).toBe(name === "prod" ? 25 : 50);
     expect(stage.notices).toEqual({ delayDays: 3, scheduleTime: "06:00", timeZone: "America/Toronto" });
     // An origin is scheme://host[:port], exactly what a browser sends in Origin.
     expect(new URL(stage.webOrigin).origin).toBe(stage.webOrigin);
