@@ -1,7 +1,6 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from "aws-cdk-lib";
 import * as apigw from "aws-cdk-lib/aws-apigateway";
 import * as logs from "aws-cdk-lib/aws-logs";
-import * as sqs from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
 import {
   AUTHORIZER_CACHE_TTL_SECONDS,
@@ -25,6 +24,7 @@ import { resourcePrefix, type StageConfig } from "../config/stages";
 import { ApiFunction } from "../constructs/api-function";
 import { ApiWebAcl } from "../constructs/api-web-acl";
 import { NoticePipeline } from "../constructs/notice-pipeline";
+import { StepUpPipeline } from "../constructs/step-up-pipeline";
 import { applyGrants, authorizerGrants, type FunctionGrants, functionGrants } from "./function-grants";
 import type { StatefulStack } from "./stateful-stack";
 
@@ -81,7 +81,7 @@ export class StatelessStack extends Stack {
   readonly authorizerFunction: ApiFunction;
   readonly webAcl: ApiWebAcl;
   readonly notices: NoticePipeline;
-  readonly stepUpQueue: sqs.Queue;
+  readonly stepUp: StepUpPipeline;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -92,26 +92,13 @@ export class StatelessStack extends Stack {
     const removalPolicy = stage.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     checkEnrollmentRoutes(routes);
 
-    // Step-up challenges whose code e-mail goes out off the verification's critical path.
-    this.stepUpQueue = new sqs.Queue(this, "StepUpQueue", {
-      queueName: `${prefix}-step-up-codes`,
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      // A code is valid 15 minutes: a message older than that is worth nothing.
-      retentionPeriod: Duration.minutes(15),
-      visibilityTimeout: Duration.seconds(60),
-    });
-    Validations.of(this.stepUpQueue).acknowledge({
-      id: "AwsSolutions-SQS3",
-      reason:
-        "A step-up message is worth nothing after the code's 15 minutes: a failed send is retried within them, then dropped on purpose (the customer asks again).",
-    });
+    this.stepUp = new StepUpPipeline(this, "StepUp", { stage, prefix });
 
     const environment = {
       ...functionEnvironment(stage, {
         sesConfigurationSetName: stateful.emailConfigurationSet.configurationSetName,
         pepperSecretName: stateful.pepperSecretName,
-        stepUpQueueUrl: this.stepUpQueue.queueUrl,
+        stepUpQueueUrl: this.stepUp.queue.queueUrl,
       }),
       [userPoolEnv.userPoolId]: stateful.userPool.userPoolId,
       [userPoolEnv.webClientId]: stateful.webClient.userPoolClientId,
@@ -123,6 +110,7 @@ export class StatelessStack extends Stack {
       userPool: stateful.userPool,
       emailConfigurationSet: stateful.emailConfigurationSet,
       sesFromAddress: stage.sesFromAddress,
+      stepUpQueue: this.stepUp.queue,
     };
     const names = Object.keys(apiFunctions) as ApiFunctionName[];
     this.functions = Object.fromEntries(
@@ -150,6 +138,7 @@ export class StatelessStack extends Stack {
     applyGrants(this.authorizerFunction.function, authorizerGrants, resources);
 
     this.notices = new NoticePipeline(this, "Notices", { stage, prefix, resources, environment });
+    this.stepUp.addSender({ resources, environment });
 
     this.api = this.createApi(stage, routes, removalPolicy);
     addGatewayResponses(this.api, stage.webOrigin);
