@@ -21,7 +21,16 @@ describe("stage configuration", () => {
     expect(stage.name).toBe(name);
     expect(stage.region).toBe("ca-central-1");
     expect(stage.supportPhone).toBe(DEFAULT_SUPPORT_PHONE);
-    expect(stage.verification).toEqual({ maxFailures: 5, windowSeconds: 900, lockoutSeconds: 900 });
+    expect(stage.verification).toEqual({
+      maxFailures: 5,
+      windowSeconds: 900,
+      lockoutSeconds: 900,
+      dailyMaxFailures: 10,
+      // The failure budget is a stage setting (contract §4, v2); the local default is 50.
+      globalFailuresPerHour: expect.any(Number),
+    });
+    expect(stage.verification.globalFailuresPerHour).toBeGreaterThan(0);
+    expect(stage.verification.globalFailuresPerHour).toBeLessThanOrEqual(50);
     expect(stage.notices).toEqual({ delayDays: 3, scheduleTime: "06:00", timeZone: "America/Toronto" });
     // An origin is scheme://host[:port], exactly what a browser sends in Origin.
     expect(new URL(stage.webOrigin).origin).toBe(stage.webOrigin);
