@@ -16,7 +16,7 @@ import {
 } from "../../lambdas/definitions/routes";
 import { userPoolEnv } from "../../lambdas/definitions/user-pool";
 import { addRoutes } from "../api/add-routes";
-import { checkEnrollmentRoutes, ENROLLMENT_PATH_PREFIX } from "../api/enrollment-paths";
+import { checkEnrollmentRoutes, ENROLLMENT_PATH_PREFIX, verificationPath } from "../api/enrollment-paths";
 import { addGatewayResponses } from "../api/gateway-responses";
 import { methodSettingsKey } from "../api/route-tree";
 import { functionEnvironment } from "../config/function-environment";
@@ -178,6 +178,10 @@ export class StatelessStack extends Stack {
       ratePathPrefixes: [`/${stage.name}${ENROLLMENT_PATH_PREFIX}`, ENROLLMENT_PATH_PREFIX],
       ratePer5Minutes: stage.waf.enrollmentRequestsPerIpPer5Minutes,
       webOrigin: stage.webOrigin,
+      verificationPaths: [`/${stage.name}${verificationPath(routes)}`, verificationPath(routes)],
+      accountTakeoverPrevention: stage.waf.accountTakeoverPrevention,
+      logRetention: stage.logRetention,
+      logRemovalPolicy: removalPolicy,
     });
 
     new CfnOutput(this, "ApiBaseUrl", {
