@@ -68,7 +68,15 @@ export interface StageConfig {
      */
     readonly accountTakeoverPrevention: boolean;
   };
-
+  readonly alarms: {
+    /**
+     * Answers refused because the customer number is locked out (429) in one hour before operators
+     * are told. A customer who locked themselves out retries a few times; dozens an hour mean
+     * someone keeps hammering locked accounts. (The failure-budget alarm uses
+     * `verification.globalFailuresPerHour`.)
+     */
+    readonly lockedOutAnswersPerHour: number;
+  };
   readonly userPool: {
     /**
      * Cognito threat protection (Plus feature plan): "AUDIT" only records risky sign-ins, "ENFORCED"
@@ -103,6 +111,7 @@ const common = {
   },
   notices: { delayDays: 3, scheduleTime: "06:00", timeZone: "America/Toronto" },
   logLevel: "INFO",
+  alarms: { lockedOutAnswersPerHour: 50 },
 } as const satisfies Partial<StageConfig>;
 
 // The example.ca host names are placeholders until the website team gives the real ones.

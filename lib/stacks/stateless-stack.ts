@@ -21,10 +21,12 @@ import { addGatewayResponses } from "../api/gateway-responses";
 import { methodSettingsKey } from "../api/route-tree";
 import { functionEnvironment } from "../config/function-environment";
 import { resourcePrefix, type StageConfig } from "../config/stages";
+import { AlarmTopic } from "../constructs/alarm-topic";
 import { ApiFunction } from "../constructs/api-function";
 import { ApiWebAcl } from "../constructs/api-web-acl";
 import { NoticePipeline } from "../constructs/notice-pipeline";
 import { StepUpPipeline } from "../constructs/step-up-pipeline";
+import { VerificationAlarms } from "../constructs/verification-alarms";
 import { applyGrants, authorizerGrants, type FunctionGrants, functionGrants } from "./function-grants";
 import type { StatefulStack } from "./stateful-stack";
 
@@ -82,6 +84,9 @@ export class StatelessStack extends Stack {
   readonly webAcl: ApiWebAcl;
   readonly notices: NoticePipeline;
   readonly stepUp: StepUpPipeline;
+  readonly verificationAlarms: VerificationAlarms;
+  /** The one SNS topic of the stage's alarms. */
+  readonly alarms: AlarmTopic;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -92,6 +97,7 @@ export class StatelessStack extends Stack {
     const removalPolicy = stage.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     checkEnrollmentRoutes(routes);
 
+    this.alarms = new AlarmTopic(this, "Alarms", { prefix });
     this.stepUp = new StepUpPipeline(this, "StepUp", { stage, prefix });
 
     const environment = {
@@ -139,6 +145,18 @@ export class StatelessStack extends Stack {
 
     this.notices = new NoticePipeline(this, "Notices", { stage, prefix, resources, environment });
     this.stepUp.addSender({ resources, environment });
+    this.verificationAlarms = new VerificationAlarms(this, "VerificationAlarms", { stage, prefix });
+    // Every alarm of the stage tells the one topic. OK too where OK means the problem is over; an
+    // entry into step-up "ends" five minutes later whatever the attack does, so it only fires.
+    for (const alarm of [
+      this.notices.deadLetterAlarm,
+      this.stepUp.deadLetterAlarm,
+      this.stepUp.lateAlarm,
+      this.verificationAlarms.failureBudget,
+      this.verificationAlarms.lockouts,
+    ])
+      this.alarms.notify(alarm, { ok: true });
+    this.alarms.notify(this.verificationAlarms.stepUpEntered, { ok: false });
 
     this.api = this.createApi(stage, routes, removalPolicy);
     addGatewayResponses(this.api, stage.webOrigin);
@@ -184,6 +202,10 @@ export class StatelessStack extends Stack {
       logRemovalPolicy: removalPolicy,
     });
 
+    new CfnOutput(this, "AlarmTopicArn", {
+      value: this.alarms.topic.topicArn,
+      description: "SNS topic of every alarm of the stage: subscribe the operators to it",
+    });
     new CfnOutput(this, "ApiBaseUrl", {
       value: this.api.url,
       description: "Base URL of the API; the contract's paths follow it (health: {ApiBaseUrl}v1/health)",

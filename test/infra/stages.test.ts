@@ -31,6 +31,7 @@ describe("stage configuration", () => {
     });
     expect(stage.verification.globalFailuresPerHour).toBeGreaterThan(0);
     expect(stage.verification.globalFailuresPerHour).toBeLessThanOrEqual(50);
+    expect(stage.alarms.lockedOutAnswersPerHour).toBeGreaterThan(0);
     expect(stage.notices).toEqual({ delayDays: 3, scheduleTime: "06:00", timeZone: "America/Toronto" });
     // An origin is scheme://host[:port], exactly what a browser sends in Origin.
     expect(new URL(stage.webOrigin).origin).toBe(stage.webOrigin);
