@@ -10,6 +10,7 @@ import { accountContacts } from "../adapters/profile-store";
 import { runtimeConfig } from "../adapters/runtime-config";
 import { challengeStore } from "../adapters/security-store";
 import { sesClient, sesStepUpMailer } from "../adapters/ses-mailer";
+import { stepUpCodeMetrics } from "../definitions/metrics";
 import { sendStepUpCode } from "../domain/enrollment/step-up";
 import { observability } from "../middleware/observability";
 
@@ -37,7 +38,7 @@ async function processRecord(record: SQSRecord): Promise<void> {
     pepper: await loadPepper(),
     now: () => new Date(),
   });
-  metrics.addMetric(`StepUpCode_${outcome}`, MetricUnit.Count, 1);
+  metrics.addMetric(stepUpCodeMetrics[outcome], MetricUnit.Count, 1);
   logger.info("step-up code", { audit: "step-up", outcome });
 }
 

@@ -8,6 +8,7 @@ import { loadPepper } from "../adapters/pepper";
 import { accountDirectory } from "../adapters/profile-store";
 import { runtimeConfig } from "../adapters/runtime-config";
 import { attemptLimiter, challengeStore, verificationTokens } from "../adapters/security-store";
+import { verificationMetrics } from "../definitions/metrics";
 import { challengeCodeRequest, verificationRequest } from "../definitions/schemas";
 import { ApiError } from "../domain/api-error";
 import { answerChallenge } from "../domain/enrollment/step-up";
@@ -30,7 +31,11 @@ const stepUp = {
         failuresLastHour,
         budgetPerHour: config.verification.globalFailuresPerHour,
       });
-      metrics.addMetric(on ? "StepUpEntered" : "StepUpLeft", MetricUnit.Count, 1);
+      metrics.addMetric(
+        on ? verificationMetrics.stepUpEntered : verificationMetrics.stepUpLeft,
+        MetricUnit.Count,
+        1,
+      );
     },
   }),
   challenges: challengeStore(client, config.tables.security),
@@ -71,26 +76,26 @@ const verify = httpApi({ body: verificationRequest }, async ({ body, event }) =>
   });
   switch (result.outcome) {
     case "verified":
-      metrics.addMetric("VerificationSucceeded", MetricUnit.Count, 1);
+      metrics.addMetric(verificationMetrics.succeeded, MetricUnit.Count, 1);
       return {
         statusCode: 200,
         body: { verificationToken: result.token, expiresAt: result.expiresAt.toISOString() },
       };
     case "failed":
-      metrics.addMetric("VerificationFailed", MetricUnit.Count, 1);
+      metrics.addMetric(verificationMetrics.failed, MetricUnit.Count, 1);
       throw new ApiError("VERIFICATION_FAILED");
     case "locked":
-      metrics.addMetric("VerificationLockedOut", MetricUnit.Count, 1);
+      metrics.addMetric(verificationMetrics.lockedOut, MetricUnit.Count, 1);
       throw new ApiError("TOO_MANY_ATTEMPTS", {
         headers: { "Retry-After": String(result.retryAfterSeconds) },
       });
     case "already-enrolled":
-      metrics.addMetric("VerificationAlreadyEnrolled", MetricUnit.Count, 1);
+      metrics.addMetric(verificationMetrics.alreadyEnrolled, MetricUnit.Count, 1);
       throw new ApiError("ALREADY_ENROLLED");
     case "challenge":
       // The same answer whether the data matched or not; a mismatch still counts as a failure.
-      metrics.addMetric("VerificationStepUp", MetricUnit.Count, 1);
-      if (!result.matched) metrics.addMetric("VerificationFailed", MetricUnit.Count, 1);
+      metrics.addMetric(verificationMetrics.stepUp, MetricUnit.Count, 1);
+      if (!result.matched) metrics.addMetric(verificationMetrics.failed, MetricUnit.Count, 1);
       return {
         statusCode: 202,
         body: { challengeId: result.challengeId, expiresAt: result.expiresAt.toISOString() },
@@ -116,13 +121,13 @@ const answer = httpApi({ body: challengeCodeRequest }, async ({ body, pathParame
   });
   switch (result.outcome) {
     case "verified":
-      metrics.addMetric("VerificationSucceeded", MetricUnit.Count, 1);
+      metrics.addMetric(verificationMetrics.succeeded, MetricUnit.Count, 1);
       return {
         statusCode: 200,
         body: { verificationToken: result.token, expiresAt: result.expiresAt.toISOString() },
       };
     case "failed":
-      metrics.addMetric("StepUpCodeFailed", MetricUnit.Count, 1);
+      metrics.addMetric(verificationMetrics.stepUpCodeFailed, MetricUnit.Count, 1);
       throw new ApiError("VERIFICATION_FAILED");
     case "already-enrolled":
       throw new ApiError("ALREADY_ENROLLED");

@@ -18,3 +18,15 @@ export function checkEnrollmentRoutes(routes: readonly RouteDefinition[]): void 
     }
   }
 }
+
+/**
+ * The path of the verification itself (POST, no path parameter): what WAF's account takeover
+ * prevention treats as the login. Taken from the route table, so that it cannot drift from it.
+ */
+export function verificationPath(routes: readonly RouteDefinition[]): string {
+  const route = routes.find(
+    (r) => r.function === "verifications" && r.method === "POST" && !r.path.includes("{"),
+  );
+  if (!route) throw new Error("The route table has no POST verification route without a path parameter.");
+  return route.path;
+}

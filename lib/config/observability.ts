@@ -5,4 +5,9 @@
 export const powertools = {
   serviceName: "enrollment",
   metricsNamespace: "OnlineServicesEnrollment",
+  /**
+   * Powertools Metrics puts every metric under this one dimension, valued with the service name
+   * (its default dimensions; the handlers add none). A CloudWatch alarm must name it to find them.
+   */
+  serviceDimension: "service",
 } as const;

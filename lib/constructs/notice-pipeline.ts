@@ -11,13 +11,13 @@ import { Construct } from "constructs";
 import { noticeEnv, SENDING_LEASE_SECONDS, senderSettings } from "../../lambdas/definitions/notices";
 import { billsTable, noticesTable, profilesTable } from "../../lambdas/definitions/tables";
 import type { StageConfig } from "../config/stages";
-import { applyGrants, type StatefulResources } from "../stacks/function-grants";
+import { applyGrants, type GrantableResources } from "../stacks/function-grants";
 import { ApiFunction } from "./api-function";
 
 export interface NoticePipelineProps {
   readonly stage: StageConfig;
   readonly prefix: string;
-  readonly resources: StatefulResources;
+  readonly resources: GrantableResources;
   /** The variables every function receives (lambdas/definitions/environment.ts). */
   readonly environment: Readonly<Record<string, string>>;
 }

@@ -6,15 +6,19 @@ import type * as lambda from "aws-cdk-lib/aws-lambda";
 import type * as s3 from "aws-cdk-lib/aws-s3";
 import type * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import type * as ses from "aws-cdk-lib/aws-ses";
+import type * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import { DOCUMENTS_BUCKET_ENV } from "../../lambdas/definitions/documents";
 import type { ApiFunctionName } from "../../lambdas/definitions/routes";
 import { tables } from "../../lambdas/definitions/tables";
 
-/** What one function may do with the stateful resources; everything not listed is denied. */
+/** What one function may do with the stage's resources; everything not listed is denied. */
 export interface FunctionGrants {
-  /** By table definition id ("Accounts", …); the function also gets the table's name variable. */
-  readonly tables?: Readonly<Record<string, "read" | "readWrite">>;
+  /**
+   * By table definition id ("Accounts", …); the function also gets the table's name variable.
+   * "getItem" is for a function that only ever reads items by their key (no Query, no index).
+   */
+  readonly tables?: Readonly<Record<string, TableAccess>>;
   readonly pepperSecret?: boolean;
   /** s3:GetObject on the documents (to presign links to them); the function gets DOCUMENTS_BUCKET. */
   readonly documentsBucket?: "read";
@@ -22,7 +26,11 @@ export interface FunctionGrants {
   readonly sendEmail?: boolean;
   /** cognito-idp actions on the customer user pool, e.g. "cognito-idp:AdminCreateUser". */
   readonly userPoolActions?: readonly string[];
+  /** sqs:SendMessage to the step-up code queue (the queue's URL is in every function's variables). */
+  readonly stepUpQueue?: "send";
 }
+
+export type TableAccess = "getItem" | "read" | "readWrite";
 
 /**
  * Least privilege per function. A Record over every function name: a function added to routes.ts
@@ -34,10 +42,14 @@ export const functionGrants: Readonly<Record<ApiFunctionName, FunctionGrants>> =
   health: {},
   openapi: {},
   fallback: {},
-  // Reads the account's hashes and profile, writes attempt counters and verification tokens.
+  // Reads the account's hashes and profile; in the security table writes attempt counters and
+  // verification tokens, adds to the failure budget's counters and reads them (BatchGetItem), creates
+  // step-up challenges, counts their tries and consumes them (DeleteItem); queues each new challenge
+  // for its code e-mail.
   verifications: {
     tables: { Accounts: "read", Profiles: "read", Security: "readWrite" },
     pepperSecret: true,
+    stepUpQueue: "send",
   },
   // Consumes the verification token, locks and writes the profile, creates the Cognito user, e-mails.
   enrollments: {
@@ -74,13 +86,26 @@ export const authorizerGrants: FunctionGrants = {
   userPoolActions: ["cognito-idp:AdminGetUser"],
 };
 
-export interface StatefulResources {
+/**
+ * The step-up code sender (lib/constructs/step-up-pipeline.ts): reads the challenge by its key, the
+ * account's contact address and language by its key, derives the code with the pepper, e-mails it.
+ * Its queue's consume actions come with its event source.
+ */
+export const stepUpCodesGrants: FunctionGrants = {
+  tables: { Security: "getItem", Accounts: "getItem" },
+  pepperSecret: true,
+  sendEmail: true,
+};
+
+/** What a grant can name: the stateful stack's resources, and the stateless stack's step-up queue. */
+export interface GrantableResources {
   readonly tables: ReadonlyMap<string, dynamodb.ITable>;
   readonly pepperSecret: secretsmanager.ISecret;
   readonly documentsBucket: s3.IBucket;
   readonly userPool: cognito.IUserPool;
   readonly emailConfigurationSet: ses.IConfigurationSet;
   readonly sesFromAddress: string;
+  readonly stepUpQueue: sqs.IQueue;
 }
 
 const TABLE_READ_ACTIONS = [
@@ -96,21 +121,33 @@ const TABLE_WRITE_ACTIONS = [
   "dynamodb:DeleteItem",
   "dynamodb:BatchWriteItem",
 ];
+const TABLE_ACTIONS: Readonly<Record<TableAccess, readonly string[]>> = {
+  getItem: ["dynamodb:GetItem"],
+  read: TABLE_READ_ACTIONS,
+  readWrite: [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS],
+};
 
 /** Applies one function's grants, and gives it the names of the tables it may use. */
-export function applyGrants(fn: lambda.Function, grants: FunctionGrants, resources: StatefulResources): void {
+export function applyGrants(
+  fn: lambda.Function,
+  grants: FunctionGrants,
+  resources: GrantableResources,
+): void {
   for (const [id, access] of Object.entries(grants.tables ?? {})) {
     const definition = tables.find((t) => t.id === id);
     const table = resources.tables.get(id);
     if (!definition || !table) throw new Error(`${fn.node.path}: no table ${id} to grant.`);
     // Each index by name rather than the table's "index/*": no wildcard, and no Scan either (every
-    // access pattern is a key lookup or a Query, README "Data model").
-    const indexes = [...(definition.globalIndexes ?? []), ...(definition.localIndexes ?? [])].map(
-      (index) => `${table.tableArn}/index/${index.name}`,
-    );
+    // access pattern is a key lookup or a Query, README "Data model"). GetItem never reads an index.
+    const indexes =
+      access === "getItem"
+        ? []
+        : [...(definition.globalIndexes ?? []), ...(definition.localIndexes ?? [])].map(
+            (index) => `${table.tableArn}/index/${index.name}`,
+          );
     fn.addToRolePolicy(
       new iam.PolicyStatement({
-        actions: access === "read" ? TABLE_READ_ACTIONS : [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS],
+        actions: [...TABLE_ACTIONS[access]],
         resources: [table.tableArn, ...indexes],
       }),
     );
@@ -138,6 +175,9 @@ export function applyGrants(fn: lambda.Function, grants: FunctionGrants, resourc
   if (grants.userPoolActions && grants.userPoolActions.length > 0) {
     resources.userPool.grant(fn, ...grants.userPoolActions);
   }
+  // SendMessage, GetQueueAttributes and GetQueueUrl on this one queue; SQS-managed encryption needs
+  // no key grant.
+  if (grants.stepUpQueue === "send") resources.stepUpQueue.grantSendMessages(fn);
 }
 
 /**

@@ -1,7 +1,6 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from "aws-cdk-lib";
 import * as apigw from "aws-cdk-lib/aws-apigateway";
 import * as logs from "aws-cdk-lib/aws-logs";
-import * as sqs from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
 import { authorizerFunction } from "../../lambdas/definitions/authorizer";
 import {
@@ -12,14 +11,17 @@ import {
 } from "../../lambdas/definitions/routes";
 import { userPoolEnv } from "../../lambdas/definitions/user-pool";
 import { addRoutes } from "../api/add-routes";
-import { checkEnrollmentRoutes, ENROLLMENT_PATH_PREFIX } from "../api/enrollment-paths";
+import { checkEnrollmentRoutes, ENROLLMENT_PATH_PREFIX, verificationPath } from "../api/enrollment-paths";
 import { addGatewayResponses } from "../api/gateway-responses";
 import { methodSettingsKey } from "../api/route-tree";
 import { functionEnvironment } from "../config/function-environment";
 import { resourcePrefix, type StageConfig } from "../config/stages";
+import { AlarmTopic } from "../constructs/alarm-topic";
 import { ApiFunction } from "../constructs/api-function";
 import { ApiWebAcl } from "../constructs/api-web-acl";
 import { NoticePipeline } from "../constructs/notice-pipeline";
+import { StepUpPipeline } from "../constructs/step-up-pipeline";
+import { VerificationAlarms } from "../constructs/verification-alarms";
 import { applyGrants, authorizerGrants, type FunctionGrants, functionGrants } from "./function-grants";
 import type { StatefulStack } from "./stateful-stack";
 
@@ -76,7 +78,10 @@ export class StatelessStack extends Stack {
   readonly authorizerFunction: ApiFunction;
   readonly webAcl: ApiWebAcl;
   readonly notices: NoticePipeline;
-  readonly stepUpQueue: sqs.Queue;
+  readonly stepUp: StepUpPipeline;
+  readonly verificationAlarms: VerificationAlarms;
+  /** The one SNS topic of the stage's alarms. */
+  readonly alarms: AlarmTopic;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -87,26 +92,14 @@ export class StatelessStack extends Stack {
     const removalPolicy = stage.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     checkEnrollmentRoutes(routes);
 
-    // Step-up challenges whose code e-mail goes out off the verification's critical path.
-    this.stepUpQueue = new sqs.Queue(this, "StepUpQueue", {
-      queueName: `${prefix}-step-up-codes`,
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      // A code is valid 15 minutes: a message older than that is worth nothing.
-      retentionPeriod: Duration.minutes(15),
-      visibilityTimeout: Duration.seconds(60),
-    });
-    Validations.of(this.stepUpQueue).acknowledge({
-      id: "AwsSolutions-SQS3",
-      reason:
-        "A step-up message is worth nothing after the code's 15 minutes: a failed send is retried within them, then dropped on purpose (the customer asks again).",
-    });
+    this.alarms = new AlarmTopic(this, "Alarms", { prefix });
+    this.stepUp = new StepUpPipeline(this, "StepUp", { stage, prefix });
 
     const environment = {
       ...functionEnvironment(stage, {
         sesConfigurationSetName: stateful.emailConfigurationSet.configurationSetName,
         pepperSecretName: stateful.pepperSecretName,
-        stepUpQueueUrl: this.stepUpQueue.queueUrl,
+        stepUpQueueUrl: this.stepUp.queue.queueUrl,
       }),
       [userPoolEnv.userPoolId]: stateful.userPool.userPoolId,
       [userPoolEnv.webClientId]: stateful.webClient.userPoolClientId,
@@ -118,6 +111,7 @@ export class StatelessStack extends Stack {
       userPool: stateful.userPool,
       emailConfigurationSet: stateful.emailConfigurationSet,
       sesFromAddress: stage.sesFromAddress,
+      stepUpQueue: this.stepUp.queue,
     };
     const names = Object.keys(apiFunctions) as ApiFunctionName[];
     this.functions = Object.fromEntries(
@@ -145,6 +139,19 @@ export class StatelessStack extends Stack {
     applyGrants(this.authorizerFunction.function, authorizerGrants, resources);
 
     this.notices = new NoticePipeline(this, "Notices", { stage, prefix, resources, environment });
+    this.stepUp.addSender({ resources, environment });
+    this.verificationAlarms = new VerificationAlarms(this, "VerificationAlarms", { stage, prefix });
+    // Every alarm of the stage tells the one topic. OK too where OK means the problem is over; an
+    // entry into step-up "ends" five minutes later whatever the attack does, so it only fires.
+    for (const alarm of [
+      this.notices.deadLetterAlarm,
+      this.stepUp.deadLetterAlarm,
+      this.stepUp.lateAlarm,
+      this.verificationAlarms.failureBudget,
+      this.verificationAlarms.lockouts,
+    ])
+      this.alarms.notify(alarm, { ok: true });
+    this.alarms.notify(this.verificationAlarms.stepUpEntered, { ok: false });
 
     this.api = this.createApi(stage, routes, removalPolicy);
     addGatewayResponses(this.api, stage.webOrigin);
@@ -175,8 +182,16 @@ export class StatelessStack extends Stack {
       ratePathPrefixes: [`/${stage.name}${ENROLLMENT_PATH_PREFIX}`, ENROLLMENT_PATH_PREFIX],
       ratePer5Minutes: stage.waf.enrollmentRequestsPerIpPer5Minutes,
       webOrigin: stage.webOrigin,
+      verificationPaths: [`/${stage.name}${verificationPath(routes)}`, verificationPath(routes)],
+      accountTakeoverPrevention: stage.waf.accountTakeoverPrevention,
+      logRetention: stage.logRetention,
+      logRemovalPolicy: removalPolicy,
     });
 
+    new CfnOutput(this, "AlarmTopicArn", {
+      value: this.alarms.topic.topicArn,
+      description: "SNS topic of every alarm of the stage: subscribe the operators to it",
+    });
     new CfnOutput(this, "ApiBaseUrl", {
       value: this.api.url,
       description: "Base URL of the API; the contract's paths follow it (health: {ApiBaseUrl}v1/health)",

@@ -23,8 +23,11 @@ describe("function bundling (dev)", () => {
       .filter((name) => name.startsWith("asset."))
       .map((name) => join(outdir, name, "index.mjs"))
       .filter((file) => existsSync(file));
-    // Every API function, the authorizer of the signed-in routes, and the notice pipeline's functions.
-    expect(bundles).toHaveLength(Object.keys(apiFunctions).length + 1 + Object.keys(noticeFunctions).length);
+    // Every API function, the authorizer of the signed-in routes, the notice pipeline's functions and
+    // the step-up code sender.
+    expect(bundles).toHaveLength(
+      Object.keys(apiFunctions).length + 1 + Object.keys(noticeFunctions).length + 1,
+    );
     for (const file of bundles) {
       expect(readFileSync(file, "utf8").startsWith(bundling.banner)).toBe(true);
       expect(existsSync(`${file}.map`)).toBe(true);

@@ -29,6 +29,7 @@ describe("stage configuration", () => {
     });
     // The failure budget (README, "Guessing"): 24 × (budget + 10 instances) / 100,000 ≤ 0.01 in prod.
     expect(stage.verification.globalFailuresPerHour).toBe(name === "prod" ? 25 : 50);
+    expect(stage.alarms.lockedOutAnswersPerHour).toBeGreaterThan(0);
     expect(stage.notices).toEqual({ delayDays: 3, scheduleTime: "06:00", timeZone: "America/Toronto" });
     // An origin is scheme://host[:port], exactly what a browser sends in Origin.
     expect(new URL(stage.webOrigin).origin).toBe(stage.webOrigin);
