@@ -175,7 +175,10 @@ describe("verifyOwnership: attempt limit and lockouts", () => {
       w.clock.advance(240); // 4 failures at most in any 15 minutes
     }
     // The 11th failure of the day is refused, even right, until the first one is 24 hours old.
-    expect(await verify(bill(CUSTOMER))).toMatchObject({ outcome: "locked", retryAfterSeconds: 86_400 - 2_400 });
+    expect(await verify(bill(CUSTOMER))).toMatchObject({
+      outcome: "locked",
+      retryAfterSeconds: 86_400 - 2_400,
+    });
     w.clock.advance(86_400 - 2_400 - 1);
     expect(await verify(bill(CUSTOMER))).toMatchObject({ outcome: "locked", retryAfterSeconds: 1 });
     w.clock.advance(1);
