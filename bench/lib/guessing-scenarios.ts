@@ -1,5 +1,4 @@
 import type { LimiterConfig } from "../../lambdas/domain/enrollment/attempt-window";
-import { tokenHash } from "../../lambdas/domain/enrollment/tokens";
 import type { StageConfig } from "../../lib/config/stages";
 import { DEFAULT_FACTORS } from "../../test/support/fakes/enrollment-fakes";
 import { drip, edgeBursts, flood, pulses } from "./guessing-attacks";
@@ -461,7 +460,7 @@ async function customer(
       locked,
       result:
         code.outcome === "verified"
-          ? `code e-mailed to the contact address, entered: token (challenge ${tokenHash(out.challengeId).slice(0, 6)}…)`
+          ? "code e-mailed to the contact address, entered: token"
           : "the code failed",
     };
   }
