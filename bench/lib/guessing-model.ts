@@ -229,6 +229,9 @@ export interface StageOptions {
   readonly contactEmail?: (customerNumber: string) => string | undefined;
 }
 
+/** The contact e-mail on file of an account (the default of every stage): the owner's, never the attacker's. */
+export const contactAddress = (customerNumber: string) => `owner.${customerNumber}@example.test`;
+
 /** A challenge the attacker holds, with the probability that its data matched. */
 export interface HeldChallenge {
   readonly challengeId: string;
@@ -263,7 +266,7 @@ export function stage(options: StageOptions) {
   );
   const challenges = fakeChallenges();
   const outbox = fakeOutbox();
-  const contactEmail = options.contactEmail ?? ((n: string) => `owner.${n}@example.test`);
+  const contactEmail = options.contactEmail ?? contactAddress;
   const mail = fakeStepUpMail((n) => {
     const email = contactEmail(n);
     return { ...(email ? { email } : {}), language: "fr" };

@@ -6,6 +6,7 @@ import {
   BLOCK_FIRST,
   BLOCK_SIZE,
   billCode,
+  contactAddress,
   DAY_MS,
   type Day,
   expectedOf,
@@ -443,7 +444,7 @@ async function customer(
     answers.push("202");
     if (i < typos) continue;
     // The right data in step-up: the code goes to the contact address on file, if there is one.
-    const mail = s.mailbox.find((m) => m.to === `owner.${n}@example.test`);
+    const mail = s.mailbox.find((m) => m.to === contactAddress(n));
     if (!mail) {
       answers.push("no code");
       return {
@@ -473,7 +474,7 @@ export async function honestSide(prod: ProdLimits): Promise<HonestRow[]> {
     budgetPerHour: prod.budgetPerHour,
     instances: ASSUMED_INSTANCES,
   };
-  const contactEmail = (n: string) => (Number(n) === NO_CONTACT ? undefined : `owner.${n}@example.test`);
+  const contactEmail = (n: string) => (Number(n) === NO_CONTACT ? undefined : contactAddress(n));
   const rows: HonestRow[] = [];
 
   const quiet = stage({ rules, contactEmail });
@@ -507,7 +508,7 @@ export async function honestSide(prod: ProdLimits): Promise<HonestRow[]> {
     stage: "under attack (step-up)",
     ...(await customer(attacked2, HONEST, 3)),
   });
-  return rows.map((r) => ({ ...r, answers: [...r.answers] }));
+  return rows;
 }
 
 // ---------------------------------------------------------------------------------------------
