@@ -62,6 +62,8 @@ export interface AttackerRow {
   readonly name: string;
   readonly guess: string;
   readonly p: number;
+  /** Instances of the verification function in this run (the overshoot's size). */
+  readonly instances: number;
   /** The attacker's requests that day (verifications and code tries), scaled as the day is. */
   readonly requestsPerDay: number;
   /** How the day was obtained: simulated fully, or partly and extrapolated. */
@@ -370,6 +372,7 @@ export async function runAttackers(prod: ProdLimits, progress: (m: string) => vo
       name: plan.name,
       guess: plan.guesser.name,
       p: plan.guesser.p,
+      instances: rules.instances,
       requestsPerDay: day.requests,
       simulated,
       day,

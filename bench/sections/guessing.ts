@@ -117,10 +117,11 @@ export const section: Section = {
     for (const r of rows) {
       for (const note of r.notes) console.log(`- ${r.name}: ${note}.`);
       if (!r.met) {
+        const ceiling = maxBudgetForGoal(r.p, r.instances);
         console.log(
           `- ${r.name}: NOT met: ${int(r.day.direct)} direct guesses a day at p = ${pOf(r.p)} are ${probability(r.day.expectedDirect)} ` +
             `takeovers a day; the budget would have to let through fewer than ${int(GOAL_TAKEOVERS_PER_DAY / r.p)} a day ` +
-            `(${maxBudgetForGoal(r.p, ASSUMED_INSTANCES) < 1 ? "no budget of 1/hour or more does" : `budget ≤ ${maxBudgetForGoal(r.p, ASSUMED_INSTANCES)}`}).`,
+            `(${ceiling < 1 ? "no budget of 1/hour or more does" : `budget ≤ ${ceiling} with ${r.instances} instances`}).`,
         );
       }
     }
