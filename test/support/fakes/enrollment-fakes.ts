@@ -203,14 +203,23 @@ export interface Io {
   run<T>(method: PortMethod, body: () => T): Promise<T>;
 }
 
-export function createIo(mode: YieldMode = "microtask", faults = new FaultInjector()): Io {
+/**
+ * `record: false` keeps `calls` empty: a long simulation (the guessing benchmark, millions of calls)
+ * would otherwise hold every name it ever made.
+ */
+export function createIo(
+  mode: YieldMode = "microtask",
+  faults = new FaultInjector(),
+  options: { readonly record?: boolean } = {},
+): Io {
   const pause = pauser(mode);
   const calls: PortMethod[] = [];
+  const record = options.record ?? true;
   return {
     calls,
     faults,
     async run(method, body) {
-      calls.push(method);
+      if (record) calls.push(method);
       await pause();
       const { phase, hold } = faults.arm(method);
       if (hold) await hold;
@@ -592,18 +601,35 @@ export const DEFAULT_FACTORS: AccountFactors = {
   lastDebitCents: 8437,
 };
 
+/** An account's factors as the import stores them: keyed hashes (with the test pepper). */
+export function accountSecrets(customerNumber: string, f: AccountFactors): AccountSecrets {
+  return {
+    accessCodeHash: factorHash(TEST_PEPPER, "accessCode", customerNumber, f.accessCode),
+    phoneHash: factorHash(TEST_PEPPER, "phone", customerNumber, f.phone),
+    postalCodeHash: factorHash(TEST_PEPPER, "postalCode", customerNumber, f.postalCode),
+    lastDebitHash: factorHash(TEST_PEPPER, "lastDebit", customerNumber, String(f.lastDebitCents)),
+  };
+}
+
 export interface WorldOptions {
   readonly yield?: YieldMode;
   readonly limits?: LimiterConfig;
   readonly start?: Date;
+  /** False: `calls` stays empty (long simulations). */
+  readonly recordCalls?: boolean;
+  /**
+   * The accounts table, when the caller provides it: the guessing benchmark passes a map that
+   * derives a million accounts on first read instead of seeding them all.
+   */
+  readonly accounts?: Map<string, AccountSecrets>;
   readonly webBaseUrl?: string;
 }
 
 export function world(options: WorldOptions = {}) {
   const faults = new FaultInjector();
-  const io = createIo(options.yield ?? "microtask", faults);
+  const io = createIo(options.yield ?? "microtask", faults, { record: options.recordCalls ?? true });
   const clock = new FakeClock(options.start);
-  const accounts = new Map<string, AccountSecrets>();
+  const accounts = options.accounts ?? new Map<string, AccountSecrets>();
   const limiter = fakeLimiter(io, options.limits ?? DEFAULT_LIMITS);
   const verificationTokens = fakeVerificationTokens(io);
   const confirmationTokens = fakeConfirmationTokens(io);
@@ -676,12 +702,7 @@ export function world(options: WorldOptions = {}) {
     /** An account whose factors are stored as keyed hashes, as the import writes them. */
     seedAccount(customerNumber: string, factors: Partial<AccountFactors> = {}): AccountFactors {
       const f = { ...DEFAULT_FACTORS, ...factors };
-      accounts.set(customerNumber, {
-        accessCodeHash: factorHash(TEST_PEPPER, "accessCode", customerNumber, f.accessCode),
-        phoneHash: factorHash(TEST_PEPPER, "phone", customerNumber, f.phone),
-        postalCodeHash: factorHash(TEST_PEPPER, "postalCode", customerNumber, f.postalCode),
-        lastDebitHash: factorHash(TEST_PEPPER, "lastDebit", customerNumber, String(f.lastDebitCents)),
-      });
+      accounts.set(customerNumber, accountSecrets(customerNumber, f));
       return f;
     },
 
