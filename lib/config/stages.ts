@@ -40,6 +40,12 @@ export interface StageConfig {
      * verification steps up (README, "Guessing"). Sized from the honest failure rate.
      */
     readonly globalFailuresPerHour: number;
+    /**
+     * The most verification instances that run at once (reserved concurrency). Each may answer one
+     * failure past the budget before it sees the count, so the guessing bound is
+     * 24 × (budget + this) guesses a day (README, "Guessing"): it must stay small.
+     */
+    readonly maxConcurrency: number;
   };
   /** The SES account's maximum send rate; the notice sender paces itself below it. */
   readonly sesMaxSendRatePerSecond: number;
@@ -108,6 +114,8 @@ const common = {
     lockoutSeconds: 900,
     dailyMaxFailures: 10,
     globalFailuresPerHour: 50,
+    // About 50 ms a verification: 10 at once serve 200 a second, ten times the enrollment throttle.
+    maxConcurrency: 10,
   },
   notices: { delayDays: 3, scheduleTime: "06:00", timeZone: "America/Toronto" },
   logLevel: "INFO",

@@ -21,6 +21,8 @@ export interface ApiFunctionProps {
   /** API Gateway gives up after 29 s; a handler of this API answers well within 10. */
   readonly timeout?: Duration;
   readonly memorySize?: number;
+  /** Reserved concurrency: the most instances that run at once (and a floor the account keeps free). */
+  readonly reservedConcurrency?: number;
 }
 
 const outputFormats = {
@@ -80,6 +82,9 @@ export class ApiFunction extends Construct {
       runtime: definedRuntime(),
       architecture: architectures[bundling.architecture],
       memorySize: props.memorySize ?? 512,
+      ...(props.reservedConcurrency !== undefined
+        ? { reservedConcurrentExecutions: props.reservedConcurrency }
+        : {}),
       timeout: props.timeout ?? Duration.seconds(10),
       role: this.role,
       logGroup: this.logGroup,

@@ -63,9 +63,11 @@ export const functionGrants: Readonly<Record<ApiFunctionName, FunctionGrants>> =
       "cognito-idp:AdminDeleteUser",
     ],
   },
-  // Reads the confirmation token, activates the profile, marks the e-mail verified.
+  // Reads the confirmation token, activates the profile, marks the e-mail verified; reads the
+  // account's contact address and tells it ("was this you?").
   confirmation: {
-    tables: { Profiles: "readWrite", Security: "read" },
+    tables: { Profiles: "readWrite", Security: "read", Accounts: "getItem" },
+    sendEmail: true,
     userPoolActions: ["cognito-idp:AdminGetUser", "cognito-idp:AdminUpdateUserAttributes"],
   },
   // The signed-in customer's routes: the customer number comes from the authorizer.

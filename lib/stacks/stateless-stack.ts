@@ -123,6 +123,8 @@ export class StatelessStack extends Stack {
           entry: definition.entry,
           description: definition.description,
           environment,
+          // The failure budget's bound counts the verification instances that run at once.
+          ...(name === "verifications" ? { reservedConcurrency: stage.verification.maxConcurrency } : {}),
         });
         applyGrants(fn.function, grants[name], resources);
         return [name, fn];

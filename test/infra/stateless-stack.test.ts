@@ -118,15 +118,26 @@ describe.each(stageNames)("stateless stack, stage %s", (stageName) => {
     }
   });
 
-  it("lets only the enrollment function create users and send e-mail, and no API function delete data", () => {
+  it("lets only the enrollment function create users; only it and the confirmation send e-mail", () => {
     const enrollment = actionsOf("enrollments");
     expect(enrollment).toEqual(expect.arrayContaining(["cognito-idp:AdminCreateUser", "ses:SendEmail"]));
     for (const name of ["verifications", "confirmation", "health", "fallback"] as const) {
       expect(actionsOf(name)).not.toContain("cognito-idp:AdminCreateUser");
+    }
+    for (const name of ["verifications", "health", "fallback"] as const) {
       expect(actionsOf(name)).not.toContain("ses:SendEmail");
     }
+    // "Was this you?": the confirmation reads the account's contact address and e-mails it.
+    expect(actionsOf("confirmation")).toEqual(expect.arrayContaining(["ses:SendEmail", "dynamodb:GetItem"]));
     expect(actionsOf("confirmation")).toContain("cognito-idp:AdminUpdateUserAttributes");
     expect(actionsOf("verifications")).not.toContain("cognito-idp:AdminGetUser");
+  });
+
+  it("caps the verification instances that run at once: the guessing bound counts them", () => {
+    const fn = stateless.functions.verifications.function.node.defaultChild as CfnFunction;
+    const props = template.toJSON().Resources[stateless.getLogicalId(fn)].Properties;
+    expect(props.ReservedConcurrentExecutions).toBe(stage.verification.maxConcurrency);
+    expect(stage.verification.maxConcurrency).toBeLessThanOrEqual(10);
   });
 
   /** The variables of one function. */
