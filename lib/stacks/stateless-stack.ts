@@ -48,8 +48,8 @@ function accessLogFormat(): apigw.AccessLogFormat {
       ip: field.contextIdentitySourceIp(),
       userAgent: field.contextIdentityUserAgent(),
       httpMethod: field.contextHttpMethod(),
+      // The resource path only: the request path would log live step-up challenge ids.
       resourcePath: field.contextResourcePath(),
-      path: field.contextPath(),
       protocol: field.contextProtocol(),
       status: field.contextStatus(),
       responseLength: field.contextResponseLength(),

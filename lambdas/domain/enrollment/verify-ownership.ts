@@ -88,9 +88,9 @@ function matches(request: VerificationRequest, secrets: AccountSecrets, pepper: 
  * profile, compare hashes, record the failure (for the account and for the stage's budget). Success
  * gives its reservation back and issues a 15-minute, single-use token, stored only as its hash.
  *
- * In step-up mode every valid, unlocked request gets a challenge, whatever its data: the same
- * writes in every case (the challenge, its announcement, and the account's attempt kept or given
- * back), run together so that the answer's time does not tell which.
+ * In step-up mode every valid, unlocked request gets a challenge, whatever its data, and counts as
+ * a failure (for the account and the stage): the same writes in every case (the challenge, its
+ * announcement, the failure), so neither the answer, its time, nor a later lockout tells which.
  */
 export async function verifyOwnership(
   request: VerificationRequest,
@@ -112,11 +112,7 @@ export async function verifyOwnership(
   // A closed account takes the unknown one's path: the same comparisons, the same failure.
   const open = account?.status === "closed" ? undefined : account;
   const ok = matches(request, open ?? DUMMY, deps.pepper) && open !== undefined;
-  const settle = async (): Promise<boolean> => {
-    if (ok) {
-      await deps.limiter.release(request.customerNumber, reservation);
-      return false;
-    }
+  const fail = async (): Promise<boolean> => {
     const [lockedOut] = await Promise.all([
       deps.limiter.recordFailure(request.customerNumber, reservation, now),
       deps.stepUp?.budget.recordFailure(now, { stepUp }),
@@ -125,17 +121,19 @@ export async function verifyOwnership(
   };
 
   if (stepUp && deps.stepUp) {
+    // Every step-up attempt counts as a failure, matched or not: the same writes either way, and
+    // no later 429 tells which guess matched; a matched one is proved by the e-mailed code.
     const { challenges, outbox } = deps.stepUp;
     const challengeId = newToken();
     const hash = tokenHash(challengeId);
     const expiresAt = new Date(now.getTime() + CHALLENGE_TTL_SECONDS * 1000);
     await challenges.create(hash, { customerNumber: request.customerNumber, matched: ok, expiresAt });
-    await Promise.all([outbox.announce(hash), settle()]);
+    await Promise.all([outbox.announce(hash), fail()]);
     return { outcome: "challenge", challengeId, expiresAt, matched: ok };
   }
 
-  const lockedOut = await settle();
-  if (!ok) return { outcome: "failed", lockedOut };
+  if (!ok) return { outcome: "failed", lockedOut: await fail() };
+  await deps.limiter.release(request.customerNumber, reservation);
   if (profile?.status === "ACTIVE") return { outcome: "already-enrolled" };
   const token = newToken();
   const expiresAt = new Date(now.getTime() + (deps.tokenTtlSeconds ?? VERIFICATION_TOKEN_TTL_SECONDS) * 1000);

@@ -71,7 +71,7 @@ describe("step-up mode", () => {
     ] as const) {
       s.w.calls.splice(0);
       const out = await s.verify(n, code);
-      calls.push(s.w.calls.filter((c) => c !== "limiter.release" && c !== "limiter.recordFailure"));
+      calls.push([...s.w.calls]);
       outcomes.push(out);
     }
     expect(outcomes.map((o) => o.outcome)).toEqual(["challenge", "challenge", "challenge"]);
@@ -79,8 +79,22 @@ describe("step-up mode", () => {
     expect(new Set(calls.map((c) => c.join()))).toHaveProperty("size", 1);
     // Every challenge is announced (the sender decides), so the answer's work does not depend on the data.
     expect(s.outbox.announced).toHaveLength(3);
-    expect(s.budget.failures).toHaveLength(1 + 2);
+    // Every step-up attempt counts as a failure, matched or not.
+    expect(s.budget.failures).toHaveLength(1 + 3);
     expect(s.w.stores.verificationTokens.size).toBe(0);
+  });
+
+  it("no later 429 tells which step-up guess matched: right and wrong use up the window alike", async () => {
+    for (const accessCode of [DEFAULT_FACTORS.accessCode, "99999"]) {
+      const s = setup(1);
+      await s.spend();
+      const outcomes = [];
+      for (let i = 0; i < 6; i++) outcomes.push((await s.verify(CUSTOMER, accessCode)).outcome);
+      expect({ accessCode, outcomes }).toEqual({
+        accessCode,
+        outcomes: ["challenge", "challenge", "challenge", "challenge", "challenge", "locked"],
+      });
+    }
   });
 
   it("the contact address gets the code only for matched data; the code gives a token, once", async () => {
