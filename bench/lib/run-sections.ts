@@ -52,8 +52,22 @@ export async function runSectionInChild(
       cwd: options.root,
       stdio: ["ignore", "inherit", "inherit"],
     });
-    child.once("error", fail);
-    child.once("exit", (exitCode, signal) => done(exitCode ?? signal ?? "unknown"));
+    // Stopping the runner stops the section, and the section its emulators (see section-child.ts).
+    const forward = (signal: NodeJS.Signals) => child.kill(signal);
+    process.on("SIGINT", forward);
+    process.on("SIGTERM", forward);
+    const settle = () => {
+      process.off("SIGINT", forward);
+      process.off("SIGTERM", forward);
+    };
+    child.once("error", (error) => {
+      settle();
+      fail(error);
+    });
+    child.once("exit", (exitCode, signal) => {
+      settle();
+      done(exitCode ?? signal ?? "unknown");
+    });
   });
   if (code !== 0) throw new SectionFailed(`section ${section.name} failed (exit ${code})`);
   return JSON.parse(await readFile(resultFile, "utf8")) as unknown;

@@ -14,6 +14,11 @@ import { benchFunctions } from "../functions";
 import { type BenchContext, isSection } from "../section";
 import type { SectionChildArgs } from "./run-sections";
 
+// A signal would end this process without its "exit" handlers, the ones that kill the emulators a
+// section started (local/emulators/process.ts), and leave them running: exit instead.
+process.once("SIGINT", () => process.exit(130));
+process.once("SIGTERM", () => process.exit(143));
+
 async function main(): Promise<void> {
   const args = JSON.parse(process.argv[2] ?? "") as SectionChildArgs;
   const module = (await import(pathToFileURL(args.file).href)) as { section?: unknown };
