@@ -1,17 +1,17 @@
 /**
  * The benchmark runner (`npm run bench`): runs every section of bench/sections/ in name order, or
- * the ones named by `--only`, prints their tables on stdout and writes bench/.out/results.json.
+ * the ones named by `--only`, each in a process of its own, prints their tables on stdout and writes
+ * bench/.out/results.json.
  *
  *   npm run bench -- --runs 15 --only cold-start
  */
 import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import * as esbuild from "esbuild";
-import { benchFunctions, runtime } from "./functions";
+import { runtime } from "./functions";
 import { describeMachine } from "./lib/machine";
-import { type BenchContext, isSection, type Section } from "./section";
+import { runSections, SectionFailed, type SectionFile, sectionFile } from "./lib/run-sections";
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const root = resolve(benchDir, "..");
@@ -53,20 +53,15 @@ function parseOptions(): { runs: number; only: string[] } {
   return { runs, only: values.only };
 }
 
-async function loadSections(): Promise<Section[]> {
+/** Every module of bench/sections/, by name; each is loaded only in the process that runs it. */
+async function listSections(): Promise<SectionFile[]> {
   const files = (await readdir(sectionsDir)).filter((f) => f.endsWith(".ts")).sort();
-  const sections: Section[] = [];
-  for (const file of files) {
-    const module = (await import(pathToFileURL(join(sectionsDir, file)).href)) as { section?: unknown };
-    if (!isSection(module.section)) throw new Error(`bench/sections/${file} does not export a \`section\``);
-    sections.push(module.section);
-  }
-  return sections;
+  return files.map((file) => sectionFile(join(sectionsDir, file)));
 }
 
 async function main(): Promise<void> {
   const options = parseOptions();
-  const all = await loadSections();
+  const all = await listSections();
   const unknown = options.only.filter((name) => !all.some((s) => s.name === name));
   if (unknown.length > 0) {
     throw new UsageError(
@@ -76,13 +71,6 @@ async function main(): Promise<void> {
   const selected = options.only.length > 0 ? all.filter((s) => options.only.includes(s.name)) : all;
 
   await mkdir(outDir, { recursive: true });
-  const context: BenchContext = {
-    root,
-    outDir,
-    runs: options.runs,
-    functions: benchFunctions,
-    progress: (message) => process.stderr.write(`· ${message}\n`),
-  };
   const machine = describeMachine();
   console.log(
     `Benchmarks, ${new Date().toISOString()}: ${machine.cpuModel}, ${machine.cores} cores, ` +
@@ -90,16 +78,8 @@ async function main(): Promise<void> {
       `(deployed: ${runtime.name} on ${runtime.architecture})`,
   );
 
-  const results: Record<string, unknown> = {};
-  try {
-    for (const section of selected) {
-      console.log(`\n## ${section.name}: ${section.title}\n`);
-      results[section.name] = await section.run(context);
-    }
-  } finally {
-    // esbuild's JS API keeps a service process; stop it so this process exits by itself.
-    await esbuild.stop();
-  }
+  // One process per section: see runSectionInChild.
+  const results = await runSections(selected, { root, outDir, runs: options.runs });
 
   const file = join(outDir, "results.json");
   await writeFile(
@@ -110,7 +90,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof UsageError) console.error(error.message);
+  // A failed section has printed its own stack; its name and exit code are the rest of the story.
+  if (error instanceof UsageError || error instanceof SectionFailed) console.error(error.message);
   else console.error(error instanceof Error ? (error.stack ?? error.message) : error);
   process.exitCode = 1;
 });

@@ -15,10 +15,11 @@ export interface BenchContext {
 
 /**
  * One benchmark section: a module under bench/sections/ exporting `section`. The runner finds the
- * modules itself, so adding a benchmark (imports, latencies) is adding one file.
+ * modules itself, so adding a benchmark (imports, latencies) is adding one file. Each runs in a
+ * process of its own (lib/run-sections.ts): what one leaves in module state, another never sees.
  */
 export interface Section {
-  /** What `--only NAME` selects; kebab-case, like the file name. */
+  /** What `--only NAME` selects: the file's name, kebab-case (the runner checks they agree). */
   readonly name: string;
   readonly title: string;
   /** Prints its table on stdout and returns its figures (JSON-serializable) for results.json. */
