@@ -42,6 +42,15 @@ const stepUp = {
   outbox: challengeOutbox(config.stepUp.queueUrl),
 };
 
+/** The 200 of both routes: a verification token, straight or through the step-up code. */
+function verified(result: { token: string; expiresAt: Date }) {
+  metrics.addMetric(verificationMetrics.succeeded, MetricUnit.Count, 1);
+  return {
+    statusCode: 200,
+    body: { verificationToken: result.token, expiresAt: result.expiresAt.toISOString() },
+  };
+}
+
 /** POST /v1/enrollment/verifications: prove that an account is the caller's (either paper-page form). */
 const verify = httpApi({ body: verificationRequest }, async ({ body, event }) => {
   const request =
@@ -76,11 +85,7 @@ const verify = httpApi({ body: verificationRequest }, async ({ body, event }) =>
   });
   switch (result.outcome) {
     case "verified":
-      metrics.addMetric(verificationMetrics.succeeded, MetricUnit.Count, 1);
-      return {
-        statusCode: 200,
-        body: { verificationToken: result.token, expiresAt: result.expiresAt.toISOString() },
-      };
+      return verified(result);
     case "failed":
       metrics.addMetric(verificationMetrics.failed, MetricUnit.Count, 1);
       throw new ApiError("VERIFICATION_FAILED");
@@ -121,11 +126,7 @@ const answer = httpApi({ body: challengeCodeRequest }, async ({ body, pathParame
   });
   switch (result.outcome) {
     case "verified":
-      metrics.addMetric(verificationMetrics.succeeded, MetricUnit.Count, 1);
-      return {
-        statusCode: 200,
-        body: { verificationToken: result.token, expiresAt: result.expiresAt.toISOString() },
-      };
+      return verified(result);
     case "failed":
       metrics.addMetric(verificationMetrics.stepUpCodeFailed, MetricUnit.Count, 1);
       throw new ApiError("VERIFICATION_FAILED");
