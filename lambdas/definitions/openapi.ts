@@ -129,6 +129,16 @@ export interface PerRouteDoc {
   readonly perRoute: Readonly<Record<`${HttpMethod} /${string}`, OperationDoc>>;
 }
 
+/** The 200 of both verification routes: straight, or through the step-up code. */
+const verificationTokenSuccess: SuccessDoc = {
+  status: 200,
+  schema: "VerificationResponse",
+  description: {
+    fr: "Jeton de vérification à usage unique, valide 15 minutes",
+    en: "Single-use verification token, valid 15 minutes",
+  },
+};
+
 /**
  * Each function of a route, documented. A route whose function is missing here makes
  * buildOpenApiDocument() throw: no route is served undocumented.
@@ -183,14 +193,7 @@ export const operationDocs: Readonly<Partial<Record<ApiFunctionName, OperationDo
             "account's e-mail address on file.",
         },
         request: "VerificationRequest",
-        success: {
-          status: 200,
-          schema: "VerificationResponse",
-          description: {
-            fr: "Jeton de vérification à usage unique, valide 15 minutes",
-            en: "Single-use verification token, valid 15 minutes",
-          },
-        },
+        success: verificationTokenSuccess,
         alsoSuccess: {
           status: 202,
           schema: "ChallengeResponse",
@@ -214,14 +217,7 @@ export const operationDocs: Readonly<Partial<Record<ApiFunctionName, OperationDo
             "challenge, or one whose data did not match, give the same 403; a challenge dies after 3 codes.",
         },
         request: "ChallengeCodeRequest",
-        success: {
-          status: 200,
-          schema: "VerificationResponse",
-          description: {
-            fr: "Jeton de vérification à usage unique, valide 15 minutes",
-            en: "Single-use verification token, valid 15 minutes",
-          },
-        },
+        success: verificationTokenSuccess,
         errors: ["VERIFICATION_FAILED", "ALREADY_ENROLLED"],
       },
     },
