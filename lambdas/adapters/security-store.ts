@@ -10,6 +10,7 @@ import { unmarshall } from "@aws-sdk/util-dynamodb";
 import {
   type AttemptState,
   DAY_MS,
+  describeAttempts,
   type LimiterConfig,
   lockoutAfterFailure,
   releaseAttempt,
@@ -23,6 +24,7 @@ import type {
   ConfirmationTokens,
   VerificationTokens,
 } from "../domain/enrollment/ports";
+import type { AttemptInspector } from "../domain/support/ports";
 
 /**
  * Short-lived security state in the security table, every item with a TTL:
@@ -55,6 +57,46 @@ const MAX_WRITE_TRIES = 16;
 
 const pause = () => new Promise((done) => setTimeout(done, 2 + Math.random() * 8));
 
+const attemptsKey = (customerNumber: string) => ({ pk: `ATTEMPTS#${customerNumber}` });
+
+/** One customer number's attempts item, read consistently (the limiter and support's view). */
+async function readAttemptState(
+  client: DynamoDBDocumentClient,
+  table: string,
+  customerNumber: string,
+): Promise<{ state: AttemptState; version: number }> {
+  const out = await client.send(
+    new GetCommand({ TableName: table, Key: attemptsKey(customerNumber), ConsistentRead: true }),
+  );
+  const item = out.Item;
+  const state: AttemptState = {
+    attempts: Array.isArray(item?.attempts) ? (item.attempts as unknown[]).map(Number) : [],
+    ...(item?.lockedUntil !== undefined ? { lockedUntil: Number(item.lockedUntil) } : {}),
+    ...(item?.lockouts !== undefined ? { lockouts: Number(item.lockouts) } : {}),
+  };
+  return { state, version: Number(item?.version ?? 0) };
+}
+
+/** The attempts as support sees them (`support status`): read only, nothing reserved. */
+export function attemptInspector(
+  client: DynamoDBDocumentClient,
+  table: string,
+  config: LimiterConfig,
+): AttemptInspector {
+  return {
+    async inspect(customerNumber, now) {
+      const { state } = await readAttemptState(client, table, customerNumber);
+      const summary = describeAttempts(state, now.getTime(), config);
+      return {
+        inWindow: summary.inWindow,
+        inDay: summary.inDay,
+        ...(summary.blockedUntil !== undefined ? { blockedUntil: new Date(summary.blockedUntil) } : {}),
+        ...(summary.reason ? { reason: summary.reason } : {}),
+      };
+    },
+  };
+}
+
 /**
  * The attempt limiter on the security table: one item per customer number, known or not, holding
  * the attempts of the last 24 hours. The rules are `attempt-window.ts`; each change is a
@@ -65,20 +107,8 @@ export function attemptLimiter(
   table: string,
   config: LimiterConfig,
 ): AttemptLimiter {
-  const key = (customerNumber: string) => ({ pk: `ATTEMPTS#${customerNumber}` });
-
-  async function read(customerNumber: string): Promise<{ state: AttemptState; version: number }> {
-    const out = await client.send(
-      new GetCommand({ TableName: table, Key: key(customerNumber), ConsistentRead: true }),
-    );
-    const item = out.Item;
-    const state: AttemptState = {
-      attempts: Array.isArray(item?.attempts) ? (item.attempts as unknown[]).map(Number) : [],
-      ...(item?.lockedUntil !== undefined ? { lockedUntil: Number(item.lockedUntil) } : {}),
-      ...(item?.lockouts !== undefined ? { lockouts: Number(item.lockouts) } : {}),
-    };
-    return { state, version: Number(item?.version ?? 0) };
-  }
+  const key = attemptsKey;
+  const read = (customerNumber: string) => readAttemptState(client, table, customerNumber);
 
   /** Writes the attempts list if nobody changed the item since it was read; false when someone did. */
   async function writeAttempts(

@@ -119,6 +119,19 @@ export const securityTable = {
   ttlAttribute: "expiresAtEpoch",
 } as const satisfies TableDefinition;
 
+/**
+ * The account's history (verification attempts, support actions): found by customer number, newest
+ * first by `eventKey` (ISO instant + a random suffix), forgotten after the retention the README
+ * states. It never holds a secret.
+ */
+export const accountEventsTable = {
+  id: "AccountEvents",
+  envVar: "ACCOUNT_EVENTS_TABLE",
+  partitionKey: { name: "customerNumber", type: "S" },
+  sortKey: { name: "eventKey", type: "S" },
+  ttlAttribute: "expiresAtEpoch",
+} as const satisfies TableDefinition;
+
 export const tables: readonly TableDefinition[] = [
   accountsTable,
   profilesTable,
@@ -126,6 +139,7 @@ export const tables: readonly TableDefinition[] = [
   contractsTable,
   securityTable,
   noticesTable,
+  accountEventsTable,
 ];
 
 /** How many partitions the pending-notices index is spread over. */

@@ -109,3 +109,19 @@ export function releaseAttempt(state: AttemptState, reservation: Reservation): A
 export function stateExpiry(state: AttemptState): number {
   return Math.max(0, ...state.attempts, state.lockedUntil ?? 0) + DAY_MS;
 }
+
+/**
+ * The state as support sees it, without reserving anything: the attempts counted now, and until
+ * when the account is refused (the same rules as `reserveAttempt`, so the two never disagree).
+ */
+export function describeAttempts(
+  state: AttemptState,
+  nowMs: number,
+  config: LimiterConfig,
+): { inWindow: number; inDay: number; blockedUntil?: number; reason?: "lockout" | "window" | "day" } {
+  const inDay = state.attempts.filter((t) => t > nowMs - DAY_MS).length;
+  const inWindow = state.attempts.filter((t) => t > nowMs - config.windowSeconds * 1000).length;
+  const result = reserveAttempt(state, nowMs, config);
+  if (result.allowed) return { inWindow, inDay };
+  return { inWindow, inDay, blockedUntil: nowMs + result.retryAfterSeconds * 1000, reason: result.reason };
+}
