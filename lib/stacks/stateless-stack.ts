@@ -99,6 +99,7 @@ export class StatelessStack extends Stack {
       ...functionEnvironment(stage, {
         sesConfigurationSetName: stateful.emailConfigurationSet.configurationSetName,
         pepperSecretName: stateful.pepperSecretName,
+        confirmationKeySecretName: stateful.confirmationKeySecretName,
         stepUpQueueUrl: this.stepUp.queue.queueUrl,
       }),
       [userPoolEnv.userPoolId]: stateful.userPool.userPoolId,
