@@ -108,6 +108,7 @@ export class StatelessStack extends Stack {
     const resources = {
       tables: stateful.tables,
       pepperSecret: stateful.pepperSecret,
+      confirmationKeySecret: stateful.confirmationKeySecret,
       documentsBucket: stateful.documentsBucket,
       userPool: stateful.userPool,
       emailConfigurationSet: stateful.emailConfigurationSet,
