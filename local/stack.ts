@@ -7,6 +7,7 @@ import { env, localEnv } from "../lambdas/definitions/environment";
 import { DEFAULT_SUPPORT_PHONE, DEFAULT_WEB_ORIGIN } from "../lambdas/definitions/limits";
 import { tableName, tables } from "../lambdas/definitions/tables";
 import { userPoolDefinition, userPoolEnv } from "../lambdas/definitions/user-pool";
+import { currentKey } from "../lambdas/domain/key-ring";
 import { ensureEnrolledDemo } from "./demo/enrolled-demo";
 import { loadDemoData } from "./demo/load-demo";
 import { ensureLocalDocuments } from "./documents";
@@ -16,7 +17,12 @@ import { type ManagedProcess, portIsFree, StartupError } from "./emulators/proce
 import { startSes } from "./emulators/ses";
 import { createApiServer } from "./http-adapter";
 import { localTargetAt } from "./import/target";
-import { ensureLocalPepper, readLocalPepper } from "./pepper-file";
+import {
+  ensureLocalConfirmationKey,
+  ensureLocalPepper,
+  readLocalConfirmationKey,
+  readLocalPepper,
+} from "./pepper-file";
 import { ensureTables, ensureUserPool, type LocalUserPool } from "./provision";
 import { LOCAL_CREDENTIALS, LOCAL_PREFIX, LOCAL_REGION, type LocalPorts, portVariables } from "./settings";
 
@@ -157,10 +163,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       cognito: { endpoint: cognitoEndpoint, ...pool },
     };
     const pepperFile = ensureLocalPepper(options.dir);
+    const confirmationKeyFile = ensureLocalConfirmationKey(options.dir);
     const documents = ensureLocalDocuments(options.dir);
     const environment = {
       ...handlerEnvironment(endpoints),
-      PEPPER_FILE: pepperFile,
+      [localEnv.pepperFile]: pepperFile,
+      [localEnv.confirmationKeyFile]: confirmationKeyFile,
       [localEnv.documentsDir]: documents.dir,
       [localEnv.documentsKeyFile]: documents.keyFile,
     };
@@ -173,7 +181,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       } finally {
         target.close();
       }
-      await ensureEnrolledDemo({ dynamodb, cognito: cognitoEndpoint, userPoolId: pool.userPoolId, pepper });
+      await ensureEnrolledDemo({
+        dynamodb,
+        cognito: cognitoEndpoint,
+        userPoolId: pool.userPoolId,
+        pepper,
+        confirmationKey: currentKey(readLocalConfirmationKey(options.dir)),
+      });
     }
     Object.assign(process.env, environment);
     if (serveApi) {

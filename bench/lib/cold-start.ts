@@ -65,6 +65,7 @@ function deployedFunctionEnvironment(): Record<string, string> {
     [userPoolEnv.userPoolId]: "ca-central-1_Bench0000",
     [userPoolEnv.webClientId]: "benchclientid0000000000000",
     [env.pepperSecretName]: "bench/pepper",
+    [env.confirmationKeySecretName]: "bench/confirmation-key",
     [env.sesFrom]: "no-reply@example.com",
     [noticeEnv.queueUrl]: "https://sqs.ca-central-1.amazonaws.com/000000000000/bench-notices",
     [noticeEnv.sesMaxSendRate]: "14",

@@ -9,6 +9,8 @@ import { cognitoClient } from "../../lambdas/adapters/cognito-identity";
 import { documentClient } from "../../lambdas/adapters/dynamodb";
 import { runtimeConfig } from "../../lambdas/adapters/runtime-config";
 import { sesClient } from "../../lambdas/adapters/ses-mailer";
+import { localEnv } from "../../lambdas/definitions/environment";
+import { currentKey, decodeKeyRing } from "../../lambdas/domain/key-ring";
 import { callRecorder } from "./enrollment-aws-calls";
 import {
   type FloorDeps,
@@ -29,8 +31,11 @@ recorder.observe(ddb, "DynamoDB");
 recorder.observe(cognito, "Cognito");
 recorder.observe(ses, "SESv2");
 
-// As lambdas/adapters/pepper.ts decodes PEPPER_FILE (not imported: it loads Powertools parameters).
-const pepper = new TextEncoder().encode(readFileSync(process.env.PEPPER_FILE as string, "utf8").trim());
+// As lambdas/adapters/pepper.ts decodes CONFIRMATION_KEY_FILE (not imported: it loads Powertools
+// parameters; the key ring's parser is pure).
+const confirmationKey = currentKey(
+  decodeKeyRing(readFileSync(process.env[localEnv.confirmationKeyFile] as string, "utf8")),
+);
 
 const deps: FloorDeps = {
   ddb,
@@ -45,7 +50,7 @@ const deps: FloorDeps = {
   userPoolId: config.userPoolId(),
   mail: { ...config.ses, supportPhone: config.supportPhone },
   webBaseUrl: config.webBaseUrl,
-  pepper,
+  confirmationKey,
 };
 
 /** As the section wraps its timed requests, so that every side pays the same few microseconds. */

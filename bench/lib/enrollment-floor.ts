@@ -37,7 +37,8 @@ export interface FloorDeps {
   readonly userPoolId: string;
   readonly mail: { readonly from: string; readonly configurationSet?: string; readonly supportPhone: string };
   readonly webBaseUrl: string;
-  readonly pepper: Uint8Array;
+  /** The current key of the confirmation tokens, as the enrollments function derives them. */
+  readonly confirmationKey: Uint8Array;
 }
 
 export interface FloorRun {
@@ -153,7 +154,7 @@ export function prepareEnrollment(
   const nowMs = now.getTime();
   const { customerNumber, email, language } = request;
   const enrollmentId = tokenHash(request.verificationToken);
-  const token = confirmationToken(deps.pepper, enrollmentId);
+  const token = confirmationToken(deps.confirmationKey, enrollmentId);
   const hash = tokenHash(token);
   const ctokenExpiresMs = nowMs + CONFIRMATION_TTL_SECONDS * 1000;
   const link = `${deps.webBaseUrl.replace(/\/+$/, "")}/confirmation?token=${token}`;

@@ -1,5 +1,6 @@
 import { writeFile } from "node:fs/promises";
 import { billingFiles } from "../../lambdas/domain/billing-records";
+import type { KeyRing } from "../../lambdas/domain/key-ring";
 import { importBillingFile } from "../../local/import/import-file";
 import { localTargetAt } from "../../local/import/target";
 
@@ -29,7 +30,7 @@ function accountRow(customerNumber: number, i: number): string {
  */
 export async function seedAccounts(options: {
   readonly dynamodbEndpoint: string;
-  readonly pepper: Uint8Array;
+  readonly pepper: KeyRing;
   readonly file: string;
   readonly first: number;
   readonly count: number;

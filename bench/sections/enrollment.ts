@@ -4,9 +4,9 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
-import { decodePepper } from "../../lambdas/adapters/pepper";
-import { env } from "../../lambdas/definitions/environment";
+import { env, localEnv } from "../../lambdas/definitions/environment";
 import { confirmationToken, tokenHash } from "../../lambdas/domain/enrollment/tokens";
+import { currentKey, decodeKeyRing } from "../../lambdas/domain/key-ring";
 import { freeLocalPorts } from "../../local/emulators/process";
 import { startLocalStack } from "../../local/stack";
 import {
@@ -178,7 +178,10 @@ export const section: Section = {
       // Out of the failure budget's reach: this section times the answers outside step-up.
       environment[env.verifyGlobalFailuresPerHour] = "1000000000";
       Object.assign(process.env, environment);
-      const pepper = decodePepper(readFileSync(environment.PEPPER_FILE as string, "utf8").trim());
+      const pepper = decodeKeyRing(readFileSync(environment[localEnv.pepperFile] as string, "utf8"));
+      const confirmationKey = currentKey(
+        decodeKeyRing(readFileSync(environment[localEnv.confirmationKeyFile] as string, "utf8")),
+      );
       const sesEndpoint = environment.AWS_ENDPOINT_URL_SESV2 as string;
 
       // Fresh customers for every verification: a reused one would meet the attempt limiter.
@@ -247,7 +250,7 @@ export const section: Section = {
         userPoolId: config.userPoolId(),
         mail: { ...config.ses, supportPhone: config.supportPhone },
         webBaseUrl: config.webBaseUrl,
-        pepper,
+        confirmationKey,
       };
 
       const sides = new Map<string, Side>();
@@ -416,7 +419,7 @@ export const section: Section = {
           if (who === "handler") {
             const body = { verificationToken: v.token, email, password, language: "fr" };
             // The link the handler e-mails, derived as it derives it (checked against the mailbox).
-            const token = confirmationToken(pepper, tokenHash(v.token));
+            const token = confirmationToken(confirmationKey, tokenHash(v.token));
             step = {
               who,
               handler: handlers.enrollments,

@@ -6,11 +6,13 @@ import {
   type BillRecord,
   type ContractRecord,
 } from "../domain/billing-records";
-import { factorHash } from "../domain/verification-hash";
+import type { KeyRing } from "../domain/key-ring";
+import { storedFactorHash } from "../domain/verification-hash";
 
 /**
  * How billing records are stored. Secrets are kept only as keyed hashes; money as integer cents.
- * Attribute names are the record's own, so reading code and the README's model agree.
+ * Attribute names are the record's own, so reading code and the README's model agree. The hashes
+ * are made with the pepper's current version, and name it: a re-import moves an account to it.
  */
 
 export interface AccountItem {
@@ -27,14 +29,14 @@ export interface AccountItem {
   readonly importedAt: string;
 }
 
-export function accountItem(record: AccountRecord, pepper: Uint8Array, now: Date): AccountItem {
+export function accountItem(record: AccountRecord, pepper: KeyRing, now: Date): AccountItem {
   const n = record.customerNumber;
   return {
     customerNumber: n,
-    accessCodeHash: factorHash(pepper, "accessCode", n, record.accessCode),
-    phoneHash: factorHash(pepper, "phone", n, record.phone),
-    postalCodeHash: factorHash(pepper, "postalCode", n, record.postalCode),
-    lastDebitHash: factorHash(pepper, "lastDebit", n, String(record.lastDebitCents)),
+    accessCodeHash: storedFactorHash(pepper, "accessCode", n, record.accessCode),
+    phoneHash: storedFactorHash(pepper, "phone", n, record.phone),
+    postalCodeHash: storedFactorHash(pepper, "postalCode", n, record.postalCode),
+    lastDebitHash: storedFactorHash(pepper, "lastDebit", n, String(record.lastDebitCents)),
     language: record.language,
     balanceCents: record.balanceCents,
     fullName: record.fullName,

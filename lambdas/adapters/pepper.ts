@@ -1,34 +1,92 @@
 import { readFile } from "node:fs/promises";
 import { getSecret } from "@aws-lambda-powertools/parameters/secrets";
-import { env } from "../definitions/environment";
+import { env, localEnv } from "../definitions/environment";
+import { currentKey, decodeKeyRing, type KeyRing } from "../domain/key-ring";
 
 /**
- * The HMAC pepper of the verification hashes. In AWS: the stage's Secrets Manager secret, read once
- * per cold start through Powertools parameters (cached). Locally: PEPPER_FILE, a file under .local/.
+ * The HMAC keys the functions read from Secrets Manager (locally: files under .local/): the pepper
+ * of the verification hashes, and the confirmation key of the confirmation tokens. Each secret's
+ * value is a key ring (lambdas/domain/key-ring.ts); a plain string is its version "1".
  */
-let cached: Promise<Uint8Array> | undefined;
 
-export function loadPepper(source: NodeJS.ProcessEnv = process.env): Promise<Uint8Array> {
-  cached ??= readPepper(source).catch((error: unknown) => {
-    cached = undefined;
-    throw error;
-  });
-  return cached;
+/**
+ * How long a read secret is used before it is read again: a rotated secret (README "Rotating the
+ * pepper") reaches every warm instance within this time. The rotation procedure waits this long.
+ */
+export const SECRET_MAX_AGE_SECONDS = 3600;
+
+/** Where one secret is: a local file, or the name of a stage's secret, each in its variable. */
+interface SecretLocation {
+  readonly fileVar: string;
+  readonly nameVar: string;
+  readonly what: string;
 }
 
-async function readPepper(source: NodeJS.ProcessEnv): Promise<Uint8Array> {
-  const file = source.PEPPER_FILE;
-  if (file) return decodePepper((await readFile(file, "utf8")).trim());
-  const name = source[env.pepperSecretName];
-  if (!name)
-    throw new Error(`Neither PEPPER_FILE nor ${env.pepperSecretName} is set: no pepper for the hashes.`);
-  const secret = await getSecret<string>(name, { maxAge: 3600 });
-  if (typeof secret !== "string") throw new Error("The pepper secret has no string value.");
-  return decodePepper(secret);
+const PEPPER: SecretLocation = {
+  fileVar: localEnv.pepperFile,
+  nameVar: env.pepperSecretName,
+  what: "pepper for the hashes",
+};
+const CONFIRMATION_KEY: SecretLocation = {
+  fileVar: localEnv.confirmationKeyFile,
+  nameVar: env.confirmationKeySecretName,
+  what: "key for the confirmation tokens",
+};
+
+function secretReader(location: SecretLocation, source: NodeJS.ProcessEnv): () => Promise<string> {
+  return async () => {
+    const file = source[location.fileVar];
+    if (file) return readFile(file, "utf8");
+    const name = source[location.nameVar];
+    if (!name)
+      throw new Error(`Neither ${location.fileVar} nor ${location.nameVar} is set: no ${location.what}.`);
+    // Fetched every time this module asks: the age is kept below (Powertools' own cache would
+    // otherwise add up to another maxAge to a rotation).
+    const secret = await getSecret<string>(name, { forceFetch: true });
+    if (typeof secret !== "string") throw new Error(`The secret ${name} has no string value.`);
+    return secret;
+  };
 }
 
-/** The secret is base64 (local file) or any string of at least 32 characters (generated secret). */
-export function decodePepper(value: string): Uint8Array {
-  if (value.length < 32) throw new Error("The pepper is too short: at least 32 characters are needed.");
-  return new TextEncoder().encode(value);
+/**
+ * A key ring read through `read`, kept for `maxAgeSeconds` and read again after (not forever: a
+ * rotated secret must reach warm instances). Callers in the meantime share the one read; a failed
+ * read is forgotten at once, so the next call tries again instead of failing for an hour.
+ */
+export function refreshingKeyRing(
+  read: () => Promise<string>,
+  options: { readonly maxAgeSeconds?: number; readonly now?: () => number } = {},
+): () => Promise<KeyRing> {
+  const maxAgeMs = (options.maxAgeSeconds ?? SECRET_MAX_AGE_SECONDS) * 1000;
+  const now = options.now ?? Date.now;
+  let cached: { readonly ring: Promise<KeyRing>; readonly until: number } | undefined;
+  return () => {
+    const t = now();
+    if (!cached || t >= cached.until) {
+      const entry = { ring: read().then(decodeKeyRing), until: t + maxAgeMs };
+      cached = entry;
+      entry.ring.catch(() => {
+        if (cached === entry) cached = undefined;
+      });
+    }
+    return cached.ring;
+  };
 }
+
+let pepper: (() => Promise<KeyRing>) | undefined;
+let confirmationKey: (() => Promise<KeyRing>) | undefined;
+
+/** The pepper's key ring: the verifications and step-up-codes functions (and the local API). */
+export function loadPepper(source: NodeJS.ProcessEnv = process.env): Promise<KeyRing> {
+  pepper ??= refreshingKeyRing(secretReader(PEPPER, source));
+  return pepper();
+}
+
+/** The current confirmation key: the enrollments function only (it never reads the pepper). */
+export async function loadConfirmationKey(source: NodeJS.ProcessEnv = process.env): Promise<Uint8Array> {
+  confirmationKey ??= refreshingKeyRing(secretReader(CONFIRMATION_KEY, source));
+  return currentKey(await confirmationKey());
+}
+
+/** The pepper secret's value, decoded: the key ring the import hashes with (tools, tests). */
+export const decodePepper: (value: string) => KeyRing = decodeKeyRing;

@@ -271,6 +271,7 @@ export function challengeStore(client: DynamoDBDocumentClient, table: string): C
           customerNumber: String(item.customerNumber),
           matched: item.matched === true,
           expiresAt: new Date(Number(item.expiresAtMs)),
+          ...(typeof item.keyVersion === "string" ? { keyVersion: item.keyVersion } : {}),
         }
       : null;
   return {
@@ -282,6 +283,7 @@ export function challengeStore(client: DynamoDBDocumentClient, table: string): C
             ...key(hash),
             customerNumber: challenge.customerNumber,
             matched: challenge.matched,
+            ...(challenge.keyVersion ? { keyVersion: challenge.keyVersion } : {}),
             tries: 0,
             expiresAtMs: challenge.expiresAt.getTime(),
             expiresAtEpoch: epochSeconds(challenge.expiresAt.getTime()) + 3600,

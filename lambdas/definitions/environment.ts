@@ -10,6 +10,8 @@ export const env = {
   sesFrom: "SES_FROM_ADDRESS",
   sesConfigurationSet: "SES_CONFIGURATION_SET",
   pepperSecretName: "PEPPER_SECRET_NAME",
+  /** The key of the confirmation tokens: its own secret, so the enrollments function needs no pepper. */
+  confirmationKeySecretName: "CONFIRMATION_KEY_SECRET_NAME",
   verifyMaxFailures: "VERIFY_MAX_FAILURES",
   verifyWindowSeconds: "VERIFY_WINDOW_SECONDS",
   verifyLockoutSeconds: "VERIFY_LOCKOUT_SECONDS",
@@ -35,4 +37,7 @@ export const localEnv = {
   documentsDir: "LOCAL_DOCUMENTS_DIR",
   /** The file holding the HMAC key of local document links. */
   documentsKeyFile: "LOCAL_DOCUMENTS_KEY_FILE",
+  /** The files standing in for the stage's pepper and confirmation-key secrets (.local/). */
+  pepperFile: "PEPPER_FILE",
+  confirmationKeyFile: "CONFIRMATION_KEY_FILE",
 } as const;

@@ -2,7 +2,7 @@ import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { cognitoClient, cognitoIdentity } from "../adapters/cognito-identity";
 import { documentClient } from "../adapters/dynamodb";
 import { logger, maskCustomerNumber, metrics } from "../adapters/observability";
-import { loadPepper } from "../adapters/pepper";
+import { loadConfirmationKey } from "../adapters/pepper";
 import { profileStore } from "../adapters/profile-store";
 import { runtimeConfig } from "../adapters/runtime-config";
 import { confirmationTokens, verificationTokens } from "../adapters/security-store";
@@ -26,7 +26,7 @@ const deps = {
 
 /** POST /v1/enrollments: create the authentication profile of a verified account. */
 export const handler = httpApi({ body: enrollmentRequest }, async ({ body, event }) => {
-  const result = await enroll(body, { ...deps, pepper: await loadPepper() });
+  const result = await enroll(body, { ...deps, confirmationKey: await loadConfirmationKey() });
   logger.info("enrollment", {
     audit: "enrollment",
     outcome: result.outcome,

@@ -36,6 +36,9 @@ async function processRecord(record: SQSRecord): Promise<void> {
     contacts,
     mailer,
     pepper: await loadPepper(),
+    // A challenge naming a pepper version no longer in the secret: only the version is logged.
+    onUnknownKeyVersion: (version) =>
+      logger.error("pepper version unknown", { audit: "step-up", keyVersion: version }),
     now: () => new Date(),
   });
   metrics.addMetric(stepUpCodeMetrics[outcome], MetricUnit.Count, 1);

@@ -42,6 +42,10 @@ const stepUp = {
   outbox: challengeOutbox(config.stepUp.queueUrl),
 };
 
+/** A stored hash or challenge names a pepper version no longer in the secret: only the version. */
+const onUnknownKeyVersion = (version: string) =>
+  logger.error("pepper version unknown", { audit: "verification", keyVersion: version });
+
 /** The 200 of both routes: a verification token, straight or through the step-up code. */
 function verified(result: { token: string; expiresAt: Date }) {
   metrics.addMetric(verificationMetrics.succeeded, MetricUnit.Count, 1);
@@ -68,6 +72,7 @@ const verify = httpApi({ body: verificationRequest }, async ({ body, event }) =>
     directory,
     tokens,
     pepper: await loadPepper(),
+    onUnknownKeyVersion,
     now: () => new Date(),
     stepUp,
   });
@@ -115,6 +120,7 @@ const answer = httpApi({ body: challengeCodeRequest }, async ({ body, pathParame
     directory,
     tokens,
     pepper: await loadPepper(),
+    onUnknownKeyVersion,
     now: () => new Date(),
   });
   logger.info("step-up code", {

@@ -5,6 +5,7 @@ import type { StageConfig } from "./stages";
 export interface StatefulNames {
   readonly sesConfigurationSetName: string;
   readonly pepperSecretName: string;
+  readonly confirmationKeySecretName: string;
   /** The step-up code queue of the stateless stack. */
   readonly stepUpQueueUrl: string;
 }
@@ -23,6 +24,7 @@ export function functionEnvironment(stage: StageConfig, names: StatefulNames): R
     [env.sesFrom]: stage.sesFromAddress,
     [env.sesConfigurationSet]: names.sesConfigurationSetName,
     [env.pepperSecretName]: names.pepperSecretName,
+    [env.confirmationKeySecretName]: names.confirmationKeySecretName,
     [env.verifyMaxFailures]: String(stage.verification.maxFailures),
     [env.verifyWindowSeconds]: String(stage.verification.windowSeconds),
     [env.verifyLockoutSeconds]: String(stage.verification.lockoutSeconds),

@@ -20,6 +20,8 @@ export interface FunctionGrants {
    */
   readonly tables?: Readonly<Record<string, TableAccess>>;
   readonly pepperSecret?: boolean;
+  /** Read of the confirmation-token key (its own secret: whoever derives links needs no pepper). */
+  readonly confirmationKeySecret?: boolean;
   /** s3:GetObject on the documents (to presign links to them); the function gets DOCUMENTS_BUCKET. */
   readonly documentsBucket?: "read";
   /** ses:SendEmail from the stage's sender, through the stage's configuration set. */
@@ -54,7 +56,7 @@ export const functionGrants: Readonly<Record<ApiFunctionName, FunctionGrants>> =
   // Consumes the verification token, locks and writes the profile, creates the Cognito user, e-mails.
   enrollments: {
     tables: { Profiles: "readWrite", Security: "readWrite" },
-    pepperSecret: true,
+    confirmationKeySecret: true,
     sendEmail: true,
     userPoolActions: [
       "cognito-idp:AdminCreateUser",
@@ -103,6 +105,7 @@ export const stepUpCodesGrants: FunctionGrants = {
 export interface GrantableResources {
   readonly tables: ReadonlyMap<string, dynamodb.ITable>;
   readonly pepperSecret: secretsmanager.ISecret;
+  readonly confirmationKeySecret: secretsmanager.ISecret;
   readonly documentsBucket: s3.IBucket;
   readonly userPool: cognito.IUserPool;
   readonly emailConfigurationSet: ses.IConfigurationSet;
@@ -156,6 +159,7 @@ export function applyGrants(
     fn.addEnvironment(definition.envVar, table.tableName);
   }
   if (grants.pepperSecret) resources.pepperSecret.grantRead(fn);
+  if (grants.confirmationKeySecret) resources.confirmationKeySecret.grantRead(fn);
   if (grants.documentsBucket === "read") grantDocumentsRead(fn, resources.documentsBucket);
   if (grants.sendEmail) {
     const stack = Stack.of(fn);

@@ -32,8 +32,9 @@ export const statefulOutputKeys = {
 
 /**
  * Everything that holds data or identities: the tables, the customer user pool, the documents bucket,
- * the SES configuration set and the pepper of the access-code hashes. It changes rarely; the functions
- * and the API live in the stateless stack and can be redeployed or replaced freely.
+ * the SES configuration set and the HMAC keys (the pepper of the verification hashes, the key of
+ * the confirmation tokens). It changes rarely; the functions and the API live in the stateless
+ * stack and can be redeployed or replaced freely.
  */
 export class StatefulStack extends Stack {
   readonly stage: StageConfig;
@@ -46,6 +47,9 @@ export class StatefulStack extends Stack {
   readonly pepperSecret: secretsmanager.Secret;
   /** The secret's name as the functions look it up (a plain string: no cross-stack reference). */
   readonly pepperSecretName: string;
+  /** The key of the confirmation tokens: the enrollments function reads it, and not the pepper. */
+  readonly confirmationKeySecret: secretsmanager.Secret;
+  readonly confirmationKeySecretName: string;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -98,15 +102,30 @@ export class StatefulStack extends Stack {
     this.pepperSecretName = `${prefix}/access-code-pepper`;
     this.pepperSecret = new secretsmanager.Secret(this, "PepperSecret", {
       secretName: this.pepperSecretName,
-      description: "HMAC key (pepper) of the access-code hashes stored in the accounts table",
+      description: "HMAC key ring (pepper) of the verification hashes stored in the accounts table",
       generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
       removalPolicy,
     });
     Validations.of(this.pepperSecret).acknowledge({
       id: "AwsSolutions-SMG4",
       reason:
-        "Rotating the pepper invalidates every stored access-code hash until all accounts are re-imported " +
-        "from the billing system; rotation is a planned operation (new secret + full import), not a schedule.",
+        'The pepper is a versioned key ring rotated by an operator (README "Rotating the pepper"): a new ' +
+        "version, a full re-import that re-hashes every account, then the old version's removal. A rotation " +
+        "Lambda cannot re-hash: the clear values exist only in the billing system's export.",
+    });
+
+    this.confirmationKeySecretName = `${prefix}/confirmation-key`;
+    this.confirmationKeySecret = new secretsmanager.Secret(this, "ConfirmationKeySecret", {
+      secretName: this.confirmationKeySecretName,
+      description: "HMAC key ring that derives the confirmation tokens of the enrollment e-mails",
+      generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
+      removalPolicy,
+    });
+    Validations.of(this.confirmationKeySecret).acknowledge({
+      id: "AwsSolutions-SMG4",
+      reason:
+        'Rotated by an operator with the pepper\'s key-ring format (README "Rotating the pepper"); links are ' +
+        "checked by their SHA-256, so a new key never breaks a link in flight and needs no schedule.",
     });
 
     const outputs: Record<(typeof statefulOutputKeys)[keyof typeof statefulOutputKeys], string> = {

@@ -99,6 +99,7 @@ export class StatelessStack extends Stack {
       ...functionEnvironment(stage, {
         sesConfigurationSetName: stateful.emailConfigurationSet.configurationSetName,
         pepperSecretName: stateful.pepperSecretName,
+        confirmationKeySecretName: stateful.confirmationKeySecretName,
         stepUpQueueUrl: this.stepUp.queue.queueUrl,
       }),
       [userPoolEnv.userPoolId]: stateful.userPool.userPoolId,
@@ -107,6 +108,7 @@ export class StatelessStack extends Stack {
     const resources = {
       tables: stateful.tables,
       pepperSecret: stateful.pepperSecret,
+      confirmationKeySecret: stateful.confirmationKeySecret,
       documentsBucket: stateful.documentsBucket,
       userPool: stateful.userPool,
       emailConfigurationSet: stateful.emailConfigurationSet,

@@ -13,6 +13,7 @@ import { confirmEmail } from "../../lambdas/domain/enrollment/confirm-email";
 import { enroll } from "../../lambdas/domain/enrollment/enroll";
 import type { ConfirmationMail } from "../../lambdas/domain/enrollment/ports";
 import { verifyOwnership } from "../../lambdas/domain/enrollment/verify-ownership";
+import type { KeyRing } from "../../lambdas/domain/key-ring";
 import { LOCAL_CREDENTIALS, LOCAL_PREFIX, LOCAL_REGION } from "../settings";
 
 /** The demo customer who is already enrolled (README): signs in with these, locally only. */
@@ -32,7 +33,8 @@ export async function ensureEnrolledDemo(options: {
   dynamodb: string;
   cognito: string;
   userPoolId: string;
-  pepper: Uint8Array;
+  pepper: KeyRing;
+  confirmationKey: Uint8Array;
 }): Promise<void> {
   const config = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
   const raw = new DynamoDBClient({ ...config, endpoint: options.dynamodb });
@@ -78,7 +80,7 @@ export async function ensureEnrolledDemo(options: {
         profiles,
         identity,
         mailer: { sendConfirmation: async (mail) => void sent.push(mail) },
-        pepper: options.pepper,
+        confirmationKey: options.confirmationKey,
         webBaseUrl: "http://localhost",
         now,
       },

@@ -16,11 +16,13 @@ import {
   checkRow,
   type RowProblem,
 } from "../../lambdas/domain/billing-records";
+import type { KeyRing } from "../../lambdas/domain/key-ring";
 
 export interface ImportTarget {
   readonly client: DynamoDBDocumentClient;
   readonly tables: { readonly accounts: string; readonly bills: string; readonly contracts: string };
-  readonly pepper: Uint8Array;
+  /** The pepper's key ring: every account is hashed with its current version (a re-import re-hashes). */
+  readonly pepper: KeyRing;
   readonly noticeDelayDays: number;
 }
 

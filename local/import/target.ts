@@ -6,6 +6,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-sec
 import { createDocumentClient } from "../../lambdas/adapters/dynamodb";
 import { decodePepper } from "../../lambdas/adapters/pepper";
 import { accountsTable, billsTable, contractsTable, tableName } from "../../lambdas/definitions/tables";
+import type { KeyRing } from "../../lambdas/domain/key-ring";
 import { getStage, stackNamePrefix } from "../../lib/config/stages";
 import { statefulOutputKeys, tableNameOutputKey } from "../../lib/stacks/stateful-stack";
 import { readLocalPepper } from "../pepper-file";
@@ -24,7 +25,7 @@ export function localTarget(dir = localDir): ImportTarget & { close(): void } {
     );
   }
   const endpoints = JSON.parse(readFileSync(file, "utf8")) as Endpoints;
-  let pepper: Uint8Array;
+  let pepper: KeyRing;
   try {
     pepper = readLocalPepper(dir);
   } catch {
@@ -35,7 +36,7 @@ export function localTarget(dir = localDir): ImportTarget & { close(): void } {
   return localTargetAt(endpoints.dynamodb, pepper);
 }
 
-export function localTargetAt(endpoint: string, pepper: Uint8Array): ImportTarget & { close(): void } {
+export function localTargetAt(endpoint: string, pepper: KeyRing): ImportTarget & { close(): void } {
   const raw = new DynamoDBClient({
     endpoint,
     region: LOCAL_REGION,
@@ -81,7 +82,7 @@ export async function stageTarget(stageName: string): Promise<ImportTarget & { c
     return value;
   };
   const secrets = new SecretsManagerClient({ region: stage.region });
-  let pepper: Uint8Array;
+  let pepper: KeyRing;
   try {
     const secret = await secrets.send(
       new GetSecretValueCommand({ SecretId: output(statefulOutputKeys.pepperSecretName) }),

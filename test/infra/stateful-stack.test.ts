@@ -171,4 +171,13 @@ describe.each(stageNames)("stateful stack, stage %s", (stageName) => {
       GenerateSecretString: Match.objectLike({ PasswordLength: 64 }),
     });
   });
+
+  it("keeps the confirmation tokens' key in a secret of its own, generated like the pepper", () => {
+    expect(stateful.confirmationKeySecretName).toBe(`${resourcePrefix(stage)}/confirmation-key`);
+    expect(stateful.confirmationKeySecretName).not.toBe(stateful.pepperSecretName);
+    template.hasResourceProperties("AWS::SecretsManager::Secret", {
+      Name: stateful.confirmationKeySecretName,
+      GenerateSecretString: Match.objectLike({ PasswordLength: 64 }),
+    });
+  });
 });

@@ -1,3 +1,4 @@
+import type { CfnResource } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import type { CfnFunction } from "aws-cdk-lib/aws-lambda";
 import { afterAll, describe, expect, it } from "vitest";
@@ -56,7 +57,7 @@ function routePaths(routeTable: readonly RouteDefinition[]): Set<string> {
 
 describe.each(stageNames)("stateless stack, stage %s", (stageName) => {
   const { app, dispose } = testApp();
-  const { stateless } = buildApp(stageName, app);
+  const { stateless, stateful } = buildApp(stageName, app);
   const stage = getStage(stageName);
   const template = Template.fromStack(stateless);
   const methods = methodsByRoute(template);
@@ -131,6 +132,42 @@ describe.each(stageNames)("stateless stack, stage %s", (stageName) => {
     expect(actionsOf("confirmation")).toEqual(expect.arrayContaining(["ses:SendEmail", "dynamodb:GetItem"]));
     expect(actionsOf("confirmation")).toContain("cognito-idp:AdminUpdateUserAttributes");
     expect(actionsOf("verifications")).not.toContain("cognito-idp:AdminGetUser");
+  });
+
+  /** The Secrets Manager statements of one function's role, with their resources as JSON text. */
+  function secretReadsOf(name: keyof typeof stateless.functions): string[] {
+    const fn = stateless.functions[name];
+    const fnId = stateless.getLogicalId(fn.function.node.defaultChild as CfnFunction);
+    const roleId = (template.toJSON().Resources[fnId].Properties.Role as { "Fn::GetAtt": [string, string] })[
+      "Fn::GetAtt"
+    ][0];
+    return Object.values(template.findResources("AWS::IAM::Policy"))
+      .filter((p) => JSON.stringify(p.Properties.Roles).includes(`"${roleId}"`))
+      .flatMap(
+        (p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
+      )
+      .filter((st) => [st.Action].flat().includes("secretsmanager:GetSecretValue"))
+      .map((st) => JSON.stringify(st.Resource));
+  }
+
+  it("lets the enrollments function read the confirmation key and not the pepper; the verifications the reverse", () => {
+    const idOf = (secret: typeof stateful.pepperSecret) =>
+      stateful.getLogicalId(secret.node.defaultChild as CfnResource);
+    const pepper = idOf(stateful.pepperSecret);
+    const confirmationKey = idOf(stateful.confirmationKeySecret);
+    const enrollments = secretReadsOf("enrollments");
+    expect(enrollments).toHaveLength(1);
+    expect(enrollments[0]).toContain(confirmationKey);
+    expect(enrollments.join()).not.toContain(pepper);
+    const verifications = secretReadsOf("verifications");
+    expect(verifications.join()).toContain(pepper);
+    expect(verifications.join()).not.toContain(confirmationKey);
+    for (const name of ["confirmation", "me", "meBills", "meContract", "health"] as const) {
+      expect(secretReadsOf(name), name).toEqual([]);
+    }
+    expect(variablesOf("enrollments")[env.confirmationKeySecretName]).toBe(
+      stateful.confirmationKeySecretName,
+    );
   });
 
   it("caps the verification instances that run at once: the guessing bound counts them", () => {

@@ -3,7 +3,8 @@ import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { billingRepository } from "../../lambdas/adapters/billing-repository";
 import { NOTICE_SHARDS } from "../../lambdas/definitions/tables";
-import { factorHash } from "../../lambdas/domain/verification-hash";
+import { decodeKeyRing } from "../../lambdas/domain/key-ring";
+import { factorHash, factorMatches } from "../../lambdas/domain/verification-hash";
 import {
   ImportFileError,
   type ImportOptions,
@@ -14,8 +15,9 @@ import { localTargetAt } from "../../local/import/target";
 import { tempFiles } from "../support/temp-files";
 
 const { endpoints } = inject("localStack");
-const pepper = new TextEncoder().encode(randomBytes(32).toString("base64url"));
-const target = localTargetAt(endpoints.dynamodb, pepper);
+const pepperText = randomBytes(32).toString("base64url");
+const pepper = new TextEncoder().encode(pepperText);
+const target = localTargetAt(endpoints.dynamodb, decodeKeyRing(pepperText));
 const repository = billingRepository(target.client, target.tables);
 const files = tempFiles("import-it");
 afterAll(() => {
@@ -85,9 +87,9 @@ describe("importing accounts", () => {
     const item = await repository.getAccount(a);
     expect(item?.fullName).toBe("Côté, Zoé");
     expect(item?.balanceCents).toBe(8437);
-    expect(item?.phoneHash).toBe(factorHash(pepper, "phone", a, "5145551234"));
-    expect(item?.postalCodeHash).toBe(factorHash(pepper, "postalCode", a, "H2X1Y4"));
-    expect(item?.lastDebitHash).toBe(factorHash(pepper, "lastDebit", a, "8437"));
+    expect(item?.phoneHash).toBe(`v1:${factorHash(pepper, "phone", a, "5145551234")}`);
+    expect(item?.postalCodeHash).toBe(`v1:${factorHash(pepper, "postalCode", a, "H2X1Y4")}`);
+    expect(item?.lastDebitHash).toBe(`v1:${factorHash(pepper, "lastDebit", a, "8437")}`);
     const stored = JSON.stringify(item);
     for (const secret of ["12345", "5145551234", "514", "H2X1Y4", "84.37", "84,37"])
       expect(stored).not.toContain(secret);
@@ -103,6 +105,35 @@ describe("importing accounts", () => {
     );
     expect(summary.imported).toBe(1);
     expect((await repository.getAccount(a))?.balanceCents).toBe(-525);
+  });
+
+  it("re-hashes with the current version on re-import after a pepper rotation", async () => {
+    const [a] = customers(1) as [string];
+    await run("accounts", `${ACCOUNTS_HEADER}\n${accountLine(a)}\n`);
+    const before = await repository.getAccount(a);
+    expect(before?.accessCodeHash).toMatch(/^v1:/);
+    const rotated = decodeKeyRing(
+      JSON.stringify({ current: "2", keys: { "1": pepperText, "2": randomBytes(32).toString("base64url") } }),
+    );
+    const rotatedTarget = localTargetAt(endpoints.dynamodb, rotated);
+    try {
+      const summary = await importBillingFile({
+        kind: "accounts",
+        file: files.write(`${ACCOUNTS_HEADER}\n${accountLine(a)}\n`),
+        target: rotatedTarget,
+      });
+      expect(summary.imported).toBe(1);
+    } finally {
+      rotatedTarget.close();
+    }
+    const after = await repository.getAccount(a);
+    for (const hash of [after?.accessCodeHash, after?.phoneHash, after?.postalCodeHash, after?.lastDebitHash])
+      expect(hash).toMatch(/^v2:/);
+    // The new hashes verify with the rotated ring, and not with the old key alone.
+    expect(factorMatches(rotated, "accessCode", a, "12345", after?.accessCodeHash ?? "")).toBe(true);
+    expect(
+      factorMatches(decodeKeyRing(pepperText), "accessCode", a, "12345", after?.accessCodeHash ?? ""),
+    ).toBe(false);
   });
 
   it("reports each bad row with its line, field and reason, and imports the good ones", async () => {

@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { accountItem, billItem, contractItem } from "../../lambdas/adapters/billing-items";
 import { accountRow, billRow, contractRow } from "../../lambdas/domain/billing-records";
+import { decodeKeyRing } from "../../lambdas/domain/key-ring";
 import { factorHash } from "../../lambdas/domain/verification-hash";
 
-const pepper = new TextEncoder().encode("a-test-pepper-of-at-least-32-characters");
+const key = new TextEncoder().encode("a-test-pepper-of-at-least-32-characters");
+const pepper = decodeKeyRing("a-test-pepper-of-at-least-32-characters");
 const now = new Date("2026-11-20T12:00:00.000Z");
 
 const account = accountRow.parse({
@@ -42,11 +44,23 @@ describe("accountItem", () => {
     expect(stored).not.toContain(secret);
   });
 
-  it("stores the keyed hashes of the normalized factors", () => {
-    expect(item.accessCodeHash).toBe(factorHash(pepper, "accessCode", "1234567", "90817"));
-    expect(item.phoneHash).toBe(factorHash(pepper, "phone", "1234567", "5145559876"));
-    expect(item.postalCodeHash).toBe(factorHash(pepper, "postalCode", "1234567", "H2X1Y4"));
-    expect(item.lastDebitHash).toBe(factorHash(pepper, "lastDebit", "1234567", "8437"));
+  it("stores the keyed hashes of the normalized factors, each naming its pepper version", () => {
+    expect(item.accessCodeHash).toBe(`v1:${factorHash(key, "accessCode", "1234567", "90817")}`);
+    expect(item.phoneHash).toBe(`v1:${factorHash(key, "phone", "1234567", "5145559876")}`);
+    expect(item.postalCodeHash).toBe(`v1:${factorHash(key, "postalCode", "1234567", "H2X1Y4")}`);
+    expect(item.lastDebitHash).toBe(`v1:${factorHash(key, "lastDebit", "1234567", "8437")}`);
+  });
+
+  it("hashes with the current version of a rotated pepper", () => {
+    const newKey = "a-second-test-pepper-of-32-characters!!";
+    const rotated = decodeKeyRing(
+      JSON.stringify({ current: "2", keys: { "1": "a-test-pepper-of-at-least-32-characters", "2": newKey } }),
+    );
+    const again = accountItem(account, rotated, now);
+    const expected = factorHash(new TextEncoder().encode(newKey), "accessCode", "1234567", "90817");
+    expect(again.accessCodeHash).toBe(`v2:${expected}`);
+    for (const hash of [again.phoneHash, again.postalCodeHash, again.lastDebitHash])
+      expect(hash).toMatch(/^v2:/);
   });
 
   it("keeps what the site shows: customer number, language, balance in cents, name, import time", () => {

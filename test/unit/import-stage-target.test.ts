@@ -44,8 +44,32 @@ describe("stageTarget", () => {
         bills: "enrollment-staging-Bills-X2",
         contracts: "enrollment-staging-Contracts-X3",
       });
-      expect(new TextDecoder().decode(target.pepper)).toBe("p".repeat(64));
+      // A plain-string secret (every stage before versions) is the key ring's version "1".
+      expect(target.pepper.current).toBe("1");
+      expect(new TextDecoder().decode(target.pepper.keys.get("1"))).toBe("p".repeat(64));
       expect(target.noticeDelayDays).toBe(3);
+    } finally {
+      target.close();
+    }
+  });
+
+  it("hashes with the current version of a rotated pepper (a re-import moves accounts to it)", async () => {
+    cloudFormation.on(DescribeStacksCommand).resolves({
+      Stacks: [
+        {
+          StackName: "Enrollment-staging-Stateful",
+          CreationTime: new Date(),
+          StackStatus: "UPDATE_COMPLETE",
+          Outputs: Object.entries(outputs).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
+        },
+      ],
+    });
+    const ring = { current: "2", keys: { "1": "p".repeat(64), "2": "q".repeat(64) } };
+    secrets.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify(ring) });
+    const target = await stageTarget("staging");
+    try {
+      expect(target.pepper.current).toBe("2");
+      expect([...target.pepper.keys.keys()]).toEqual(["1", "2"]);
     } finally {
       target.close();
     }

@@ -36,7 +36,8 @@ export interface EnrollmentDeps {
   readonly profiles: ProfileStore;
   readonly identity: IdentityProvider;
   readonly mailer: Mailer;
-  readonly pepper: Uint8Array;
+  /** The current key of the confirmation tokens (tokens.ts), never the pepper. */
+  readonly confirmationKey: Uint8Array;
   readonly webBaseUrl: string;
   readonly now: () => Date;
 }
@@ -103,7 +104,7 @@ export async function enroll(request: EnrollmentRequest, deps: EnrollmentDeps): 
       await deps.profiles.forgetCognitoEmail(customerNumber, old);
     }
 
-    const token = confirmationToken(deps.pepper, enrollmentId);
+    const token = confirmationToken(deps.confirmationKey, enrollmentId);
     const hash = tokenHash(token);
     await deps.confirmationTokens.store(
       hash,

@@ -186,6 +186,8 @@ export interface Challenge {
   /** Whether the verification data matched: only then can a code ever succeed. */
   readonly matched: boolean;
   readonly expiresAt: Date;
+  /** The pepper version its code is derived with; absent (a challenge older than versions): "1". */
+  readonly keyVersion?: string;
 }
 
 export interface Challenges {

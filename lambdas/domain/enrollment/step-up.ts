@@ -1,4 +1,5 @@
 import { createHmac } from "node:crypto";
+import { currentKey, FIRST_KEY_VERSION, type KeyRing } from "../key-ring";
 import { hashesEqual, pepperKey } from "../verification-hash";
 import type {
   AccountContacts,
@@ -21,12 +22,18 @@ export const CHALLENGE_TTL_SECONDS = 15 * 60;
 export const CHALLENGE_MAX_TRIES = 3;
 
 /**
- * The challenge's code, derived from its stored hash with the pepper: nothing secret is stored, the
- * sender recomputes it, and a copy of the table alone does not give it.
+ * The challenge's code, derived from its stored hash with the pepper of the challenge's version:
+ * nothing secret is stored, the sender recomputes it, and a copy of the table alone does not give
+ * it. A version the ring lacks derives with the current key (the same work; the callers fail it).
  */
-export function stepUpCode(pepper: Uint8Array, challengeHash: string): string {
-  const digest = createHmac("sha256", pepperKey(pepper)).update(`step-up\u0000${challengeHash}`).digest();
+export function stepUpCode(pepper: KeyRing, challengeHash: string, version = pepper.current): string {
+  const key = pepper.keys.get(version) ?? currentKey(pepper);
+  const digest = createHmac("sha256", pepperKey(key)).update(`step-up\u0000${challengeHash}`).digest();
   return String(digest.readUInt32BE(0) % 1_000_000).padStart(6, "0");
+}
+
+function versionOf(challenge: { readonly keyVersion?: string }): string {
+  return challenge.keyVersion ?? FIRST_KEY_VERSION;
 }
 
 export type ChallengeCodeOutcome =
@@ -38,7 +45,9 @@ export interface ChallengeCodeDeps {
   readonly challenges: Challenges;
   readonly directory: AccountDirectory;
   readonly tokens: VerificationTokens;
-  readonly pepper: Uint8Array;
+  readonly pepper: KeyRing;
+  /** The challenge named a pepper version the ring lacks (it failed): the version, for the logs. */
+  readonly onUnknownKeyVersion?: (version: string) => void;
   readonly now: () => Date;
 }
 
@@ -56,8 +65,11 @@ export async function answerChallenge(
   const now = deps.now();
   const hash = tokenHash(challengeId);
   const challenge = await deps.challenges.tryCode(hash, now, CHALLENGE_MAX_TRIES);
-  const right = hashesEqual(code, stepUpCode(deps.pepper, hash));
-  if (!challenge?.matched || !right) return { outcome: "failed" };
+  const version = challenge ? versionOf(challenge) : deps.pepper.current;
+  const known = deps.pepper.keys.has(version);
+  const right = hashesEqual(code, stepUpCode(deps.pepper, hash, version));
+  if (!known) deps.onUnknownKeyVersion?.(version);
+  if (!challenge?.matched || !right || !known) return { outcome: "failed" };
   if (!(await deps.challenges.consume(hash))) return { outcome: "failed" };
   const { profile } = await deps.directory.lookup(challenge.customerNumber);
   if (profile?.status === "ACTIVE") return { outcome: "already-enrolled" };
@@ -71,7 +83,9 @@ export interface StepUpSenderDeps {
   readonly challenges: Challenges;
   readonly contacts: AccountContacts;
   readonly mailer: StepUpMailer;
-  readonly pepper: Uint8Array;
+  readonly pepper: KeyRing;
+  /** The challenge named a pepper version the ring lacks (no code sent): the version, for the logs. */
+  readonly onUnknownKeyVersion?: (version: string) => void;
   readonly now: () => Date;
 }
 
@@ -88,12 +102,19 @@ export async function sendStepUpCode(
   const challenge = await deps.challenges.find(challengeHash, deps.now());
   if (!challenge) return "expired";
   if (!challenge.matched) return "not-matched";
+  // Its version's key is gone (removed within 15 minutes of the challenge): no code could ever be
+  // right, so none is sent; the challenge dies as an expired one does.
+  const version = versionOf(challenge);
+  if (!deps.pepper.keys.has(version)) {
+    deps.onUnknownKeyVersion?.(version);
+    return "expired";
+  }
   const contact = await deps.contacts.contactOf(challenge.customerNumber);
   if (!contact?.email) return "no-contact";
   await deps.mailer.sendStepUpCode({
     to: contact.email,
     language: contact.language,
-    code: stepUpCode(deps.pepper, challengeHash),
+    code: stepUpCode(deps.pepper, challengeHash, version),
   });
   return "sent";
 }

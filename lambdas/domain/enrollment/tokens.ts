@@ -15,11 +15,14 @@ export function tokenHash(token: string): string {
 }
 
 /**
- * The confirmation token of one enrollment, derived (HMAC with the pepper) from the enrollment's id,
- * so that a retried enrollment e-mails the same link instead of killing the one already sent.
+ * The confirmation token of one enrollment, derived (HMAC with the confirmation key, not the
+ * pepper: the enrollment function holds no key to the account hashes) from the enrollment's id, so
+ * that a retried enrollment e-mails the same link instead of killing the one already sent. The key
+ * only derives: a link is checked by the SHA-256 of its token, so rotating the key leaves the links
+ * in flight valid.
  */
-export function confirmationToken(pepper: Uint8Array, enrollmentId: string): string {
-  return createHmac("sha256", pepperKey(pepper))
+export function confirmationToken(confirmationKey: Uint8Array, enrollmentId: string): string {
+  return createHmac("sha256", pepperKey(confirmationKey))
     .update(`confirmation\u0000${enrollmentId}`)
     .digest("base64url");
 }

@@ -1,4 +1,5 @@
-import { factorHash, hashesEqual } from "../verification-hash";
+import type { KeyRing } from "../key-ring";
+import { type Factor, factorMatches } from "../verification-hash";
 import type {
   AccountDirectory,
   AccountSecrets,
@@ -43,7 +44,10 @@ export interface VerificationDeps {
   readonly limiter: AttemptLimiter;
   readonly directory: AccountDirectory;
   readonly tokens: VerificationTokens;
-  readonly pepper: Uint8Array;
+  /** Every pepper version still in use: each stored hash is checked with the key it names. */
+  readonly pepper: KeyRing;
+  /** A stored hash named a version the ring lacks (it failed): the version, for the logs. */
+  readonly onUnknownKeyVersion?: (version: string) => void;
   readonly now: () => Date;
   readonly tokenTtlSeconds?: number;
   /** The stage-wide failure budget and the step-up ports; without them, no step-up (tests, tools). */
@@ -57,29 +61,32 @@ export interface VerificationDeps {
 export { VERIFICATION_TOKEN_TTL_SECONDS };
 
 /**
- * Stands in for a missing account: its hashes have the real ones' length and match nothing, so an
- * unknown customer number costs the same comparisons as a known one.
+ * Stands in for a missing account: its hashes have the real ones' length and the current version
+ * (so no unknown version is reported) and match nothing, so an unknown customer number costs the
+ * same comparisons as a known one.
  */
-const DUMMY: AccountSecrets = {
-  accessCodeHash: "-".repeat(43),
-  phoneHash: "-".repeat(43),
-  postalCodeHash: "-".repeat(43),
-  lastDebitHash: "-".repeat(43),
-};
+function dummy(version: string): AccountSecrets {
+  const hash = `v${version}:${"-".repeat(43)}`;
+  return { accessCodeHash: hash, phoneHash: hash, postalCodeHash: hash, lastDebitHash: hash };
+}
 
 /** Every factor compared, no short-circuit: the time does not depend on which one is wrong. */
-function matches(request: VerificationRequest, secrets: AccountSecrets, pepper: Uint8Array): boolean {
+function matches(request: VerificationRequest, secrets: AccountSecrets, deps: VerificationDeps): boolean {
   const n = request.customerNumber;
+  const unknown = new Set<string>();
+  const check = (factor: Factor, value: string, stored: string) =>
+    factorMatches(deps.pepper, factor, n, value, stored, (version) => unknown.add(version));
+  let ok: boolean;
   if (request.method === "bill") {
-    return hashesEqual(factorHash(pepper, "accessCode", n, request.accessCode), secrets.accessCodeHash);
+    ok = check("accessCode", request.accessCode, secrets.accessCodeHash);
+  } else {
+    const phone = check("phone", request.phone, secrets.phoneHash);
+    const postal = check("postalCode", request.postalCode, secrets.postalCodeHash);
+    const debit = check("lastDebit", String(request.lastDebitCents), secrets.lastDebitHash);
+    ok = phone && postal && debit;
   }
-  const phone = hashesEqual(factorHash(pepper, "phone", n, request.phone), secrets.phoneHash);
-  const postal = hashesEqual(factorHash(pepper, "postalCode", n, request.postalCode), secrets.postalCodeHash);
-  const debit = hashesEqual(
-    factorHash(pepper, "lastDebit", n, String(request.lastDebitCents)),
-    secrets.lastDebitHash,
-  );
-  return phone && postal && debit;
+  for (const version of unknown) deps.onUnknownKeyVersion?.(version);
+  return ok;
 }
 
 /**
@@ -111,7 +118,7 @@ export async function verifyOwnership(
   ]);
   // A closed account takes the unknown one's path: the same comparisons, the same failure.
   const open = account?.status === "closed" ? undefined : account;
-  const ok = matches(request, open ?? DUMMY, deps.pepper) && open !== undefined;
+  const ok = matches(request, open ?? dummy(deps.pepper.current), deps) && open !== undefined;
   const fail = async (): Promise<boolean> => {
     const [lockedOut] = await Promise.all([
       deps.limiter.recordFailure(request.customerNumber, reservation, now),
@@ -127,7 +134,15 @@ export async function verifyOwnership(
     const challengeId = newToken();
     const hash = tokenHash(challengeId);
     const expiresAt = new Date(now.getTime() + CHALLENGE_TTL_SECONDS * 1000);
-    await challenges.create(hash, { customerNumber: request.customerNumber, matched: ok, expiresAt });
+    // The pepper version of the code goes with the challenge: its sender and its answer may run on
+    // instances that picked up a rotated pepper at different times.
+    const keyVersion = deps.pepper.current;
+    await challenges.create(hash, {
+      customerNumber: request.customerNumber,
+      matched: ok,
+      expiresAt,
+      keyVersion,
+    });
     await Promise.all([outbox.announce(hash), fail()]);
     return { outcome: "challenge", challengeId, expiresAt, matched: ok };
   }

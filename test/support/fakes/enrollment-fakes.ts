@@ -28,6 +28,7 @@ import type {
   VerificationOutcome,
 } from "../../../lambdas/domain/enrollment/verify-ownership";
 import { verifyOwnership } from "../../../lambdas/domain/enrollment/verify-ownership";
+import { singleKeyRing } from "../../../lambdas/domain/key-ring";
 import type { Language } from "../../../lambdas/domain/language";
 import { factorHash } from "../../../lambdas/domain/verification-hash";
 
@@ -584,6 +585,9 @@ export function fakeMailer(io: Io) {
 // ---------------------------------------------------------------------------------------------
 
 export const TEST_PEPPER = new TextEncoder().encode("unit-test-pepper-of-at-least-32-characters");
+/** The pepper as the functions load it: a ring whose one version, "1", is the test pepper. */
+export const TEST_KEY_RING = singleKeyRing(TEST_PEPPER);
+export const TEST_CONFIRMATION_KEY = new TextEncoder().encode("unit-test-confirmation-key-of-32-characters");
 export const WEB_BASE_URL = "https://portal.example.test";
 export const PASSWORD = "Correct-horse-42";
 
@@ -643,7 +647,7 @@ export function world(options: WorldOptions = {}) {
     limiter: limiter.limiter,
     directory: directory.directory,
     tokens: verificationTokens.tokens,
-    pepper: TEST_PEPPER,
+    pepper: TEST_KEY_RING,
     now: clock.now,
   };
   const enrollDeps: EnrollmentDeps = {
@@ -652,7 +656,7 @@ export function world(options: WorldOptions = {}) {
     profiles: profiles.profiles,
     identity: identity.identity,
     mailer: mailer.mailer,
-    pepper: TEST_PEPPER,
+    confirmationKey: TEST_CONFIRMATION_KEY,
     webBaseUrl,
     now: clock.now,
   };
@@ -677,7 +681,7 @@ export function world(options: WorldOptions = {}) {
     verifyDeps,
     enrollDeps,
     confirmDeps,
-    pepper: TEST_PEPPER,
+    pepper: TEST_KEY_RING,
     webBaseUrl,
     stores: {
       accounts,

@@ -28,6 +28,9 @@ export function fakeBudget(perHour: number) {
   return { budget, failures, lastHour };
 }
 
+/** A stored challenge's pepper version, as the adapter reads it back (absent when none was written). */
+const version = (item: Challenge) => (item.keyVersion ? { keyVersion: item.keyVersion } : {});
+
 export function fakeChallenges() {
   const items = new Map<string, Challenge & { tries: number }>();
   const live = (hash: string, now: Date) => {
@@ -42,14 +45,24 @@ export function fakeChallenges() {
     async find(hash, now) {
       const item = live(hash, now);
       return item
-        ? { customerNumber: item.customerNumber, matched: item.matched, expiresAt: item.expiresAt }
+        ? {
+            customerNumber: item.customerNumber,
+            matched: item.matched,
+            expiresAt: item.expiresAt,
+            ...version(item),
+          }
         : null;
     },
     async tryCode(hash, now, maxTries) {
       const item = live(hash, now);
       if (!item || item.tries >= maxTries) return null;
       item.tries++;
-      return { customerNumber: item.customerNumber, matched: item.matched, expiresAt: item.expiresAt };
+      return {
+        customerNumber: item.customerNumber,
+        matched: item.matched,
+        expiresAt: item.expiresAt,
+        ...version(item),
+      };
     },
     async consume(hash) {
       return items.delete(hash);
