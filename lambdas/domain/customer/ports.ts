@@ -52,10 +52,29 @@ export interface StoredContract {
   readonly documentKey?: string;
 }
 
+/** Where a bill stands in the customer's list: its sort keys, newest billing date first. */
+export interface BillPosition {
+  readonly billingDate: string;
+  readonly billId: string;
+}
+
+export interface BillPage {
+  readonly bills: readonly StoredBill[];
+  /** Where the following page starts (after this bill); absent when no bill is left. */
+  readonly next?: BillPosition;
+}
+
 /** The customer's billing data, always read under the customer's own number. */
 export interface CustomerBilling {
-  /** Newest billing date first. */
-  listBills(customerNumber: string): Promise<readonly StoredBill[]>;
+  /**
+   * Up to `limit` of the bills available by `availableBy` (availableOn <= it), newest billing date
+   * first, starting after `after`. A page comes back short only at the end of the list (or past the
+   * adapter's bound of reads, hundreds of bills in a row not yet available: `next` then goes on).
+   */
+  listAvailableBills(
+    customerNumber: string,
+    page: { readonly availableBy: string; readonly limit: number; readonly after?: BillPosition },
+  ): Promise<BillPage>;
   /** Undefined when the customer has no such bill (another customer's bill id included). */
   getBill(customerNumber: string, billId: string): Promise<StoredBill | undefined>;
   getContract(customerNumber: string): Promise<StoredContract | undefined>;
