@@ -96,8 +96,10 @@ describe.each(stageNames)("stateless stack, stage %s", (stageName) => {
     }
   });
 
-  /** The actions the policies attached to one function's role allow. */
-  function actionsOf(name: keyof typeof stateless.functions | "authorizer"): string[] {
+  /** The statements of the policies attached to one function's role. */
+  function statementsOf(
+    name: keyof typeof stateless.functions | "authorizer",
+  ): { Action: string | string[]; Resource: unknown }[] {
     const fn = name === "authorizer" ? stateless.authorizerFunction : stateless.functions[name];
     const fnId = stateless.getLogicalId(fn.function.node.defaultChild as CfnFunction);
     const roleId = (template.toJSON().Resources[fnId].Properties.Role as { "Fn::GetAtt": [string, string] })[
@@ -105,9 +107,12 @@ describe.each(stageNames)("stateless stack, stage %s", (stageName) => {
     ][0];
     return Object.values(template.findResources("AWS::IAM::Policy"))
       .filter((p) => JSON.stringify(p.Properties.Roles).includes(`"${roleId}"`))
-      .flatMap((p) =>
-        (p.Properties.PolicyDocument.Statement as { Action: string | string[] }[]).flatMap((st) => st.Action),
-      );
+      .flatMap((p) => p.Properties.PolicyDocument.Statement);
+  }
+
+  /** The actions the policies attached to one function's role allow. */
+  function actionsOf(name: keyof typeof stateless.functions | "authorizer"): string[] {
+    return statementsOf(name).flatMap((st) => st.Action);
   }
 
   it("grants health and fallback nothing beyond their own log group and X-Ray", () => {
@@ -164,7 +169,17 @@ describe.each(stageNames)("stateless stack, stage %s", (stageName) => {
     expect(variablesOf("authorizer")).not.toHaveProperty(billsTable.envVar);
 
     expect(actionsOf("me")).toContain("dynamodb:UpdateItem");
-    expect(actionsOf("me").some((a) => a.startsWith("s3:") || a.startsWith("cognito-idp:"))).toBe(false);
+    expect(actionsOf("me").some((a) => a.startsWith("s3:"))).toBe(false);
+    // The language also becomes the Cognito user's locale: that one action, on the pool alone.
+    expect(actionsOf("me").filter((a) => a.startsWith("cognito-idp:"))).toEqual([
+      "cognito-idp:AdminUpdateUserAttributes",
+    ]);
+    const localeStatement = statementsOf("me").find((st) =>
+      [st.Action].flat().includes("cognito-idp:AdminUpdateUserAttributes"),
+    );
+    expect(localeStatement?.Resource).not.toEqual("*");
+    expect([localeStatement?.Resource].flat()).toHaveLength(1);
+    expect(JSON.stringify(localeStatement?.Resource)).toContain("UserPool");
     for (const name of ["meBills", "meContract"] as const) {
       const actions = actionsOf(name);
       expect(actions.filter((a) => a.startsWith("s3:"))).toEqual(["s3:GetObject"]);

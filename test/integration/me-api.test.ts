@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import {
+  AdminGetUserCommand,
   CognitoIdentityProviderClient,
   InitiateAuthCommand,
   UpdateUserAttributesCommand,
@@ -139,6 +140,14 @@ async function storedProfile(customerNumber: string) {
     }),
   );
   return out.Item as Record<string, unknown>;
+}
+
+/** The user's `locale` attribute as the pool holds it. */
+async function localeOf(email: string): Promise<string | undefined> {
+  const out = await cognito.send(
+    new AdminGetUserCommand({ UserPoolId: endpoints.cognito.userPoolId, Username: email }),
+  );
+  return out.UserAttributes?.find((attribute) => attribute.Name === "locale")?.Value;
 }
 
 const errorCode = (res: { json: Record<string, unknown> }) => (res.json.error as { code?: string })?.code;
@@ -685,11 +694,30 @@ describe("PATCH /v1/me", () => {
     const en = await call("PATCH", "/v1/me", { token: b.tokens.id, body: { language: "en" } });
     expect(en).toMatchObject({ status: 200, json: { language: "en", billing: "electronic" } });
     expect((await call("GET", "/v1/me", { token: b.tokens.id })).json.language).toBe("en");
+    expect(await localeOf(b.email)).toBe("en-CA");
     const empty = await call("PATCH", "/v1/me", { token: b.tokens.id, body: {} });
     expect(empty).toMatchObject({ status: 200, json: { language: "en" } });
     expect(
       (await call("PATCH", "/v1/me", { token: b.tokens.id, body: { language: "fr" } })).json.language,
     ).toBe("fr");
+    expect(await localeOf(b.email)).toBe("fr-CA");
+  });
+
+  it("the language becomes the Cognito user's locale, so that Cognito's own e-mails follow it", async () => {
+    expect(await localeOf(a.email)).toBe("fr-CA");
+    const en = await call("PATCH", "/v1/me", { token: a.tokens.access, body: { language: "en" } });
+    expect(en.status).toBe(200);
+    expect(await localeOf(a.email)).toBe("en-CA");
+    // Billing alone leaves it; the same language again keeps it.
+    await call("PATCH", "/v1/me", { token: a.tokens.access, body: { billing: "electronic" } });
+    expect((await call("PATCH", "/v1/me", { token: a.tokens.id, body: { language: "en" } })).status).toBe(
+      200,
+    );
+    expect(await localeOf(a.email)).toBe("en-CA");
+    expect((await call("PATCH", "/v1/me", { token: a.tokens.id, body: { language: "fr" } })).status).toBe(
+      200,
+    );
+    expect(await localeOf(a.email)).toBe("fr-CA");
   });
 });
 

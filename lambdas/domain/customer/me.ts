@@ -12,6 +12,7 @@ import type {
   DocumentLinks,
   ProfileChanges,
   StoredBill,
+  UserLocales,
 } from "./ports";
 
 /**
@@ -62,13 +63,28 @@ export async function getMe(customerNumber: string, deps: { profiles: CustomerPr
   return meView(await deps.profiles.get(customerNumber));
 }
 
+/**
+ * Applies the changes; null when the profile is not ACTIVE. A language change goes to the user pool
+ * first (its `locale`, which Cognito's own e-mails follow), then to the profile, which is what the API
+ * shows and the notices follow. A failure of either answers an error (503 for the pool) and leaves the
+ * profile as it was or behind the pool, never ahead: GET /v1/me never shows a language that Cognito
+ * does not have. Both writes set a value, so the client's retry of the same request completes both,
+ * and every language change, even to the language already set, re-asserts the pool's. (Two opposite
+ * changes sent at the same instant can still cross between the two writes; the next one realigns.)
+ */
 export async function updateMe(
   customerNumber: string,
   changes: ProfileChanges,
-  deps: { profiles: CustomerProfiles; now: () => Date },
+  deps: { profiles: CustomerProfiles; users: UserLocales; now: () => Date },
 ) {
   if (changes.billing === undefined && changes.language === undefined) {
     return getMe(customerNumber, deps);
+  }
+  if (changes.language !== undefined) {
+    // Only an ACTIVE profile's user, found by the profile's e-mail (the user pool's username).
+    const current = meView(await deps.profiles.get(customerNumber));
+    if (current === null) return null;
+    await deps.users.setLanguage(current.email, changes.language);
   }
   return meView(await deps.profiles.update(customerNumber, changes, deps.now()));
 }

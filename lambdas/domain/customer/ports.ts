@@ -33,6 +33,15 @@ export interface CustomerProfiles {
   update(customerNumber: string, changes: ProfileChanges, now: Date): Promise<CustomerProfile | undefined>;
 }
 
+/** The user pool, for what Cognito itself must know of the customer's choices. */
+export interface UserLocales {
+  /**
+   * Sets the `locale` of the user signed in as `username` (the profile's e-mail) to the language.
+   * Setting the value it already has is harmless. False when the pool has no such user.
+   */
+  setLanguage(username: string, language: Language): Promise<boolean>;
+}
+
 /** A bill as stored (money in cents). */
 export interface StoredBill {
   readonly billId: string;

@@ -6,6 +6,7 @@ import type {
   ProfileChanges,
   StoredBill,
 } from "../../../lambdas/domain/customer/ports";
+import { DependencyUnavailableError } from "../../../lambdas/domain/enrollment/ports";
 
 const bill = (id: string, extra: Partial<StoredBill> = {}): StoredBill => ({
   billId: id,
@@ -139,6 +140,7 @@ describe("the signed-in customer's use cases", () => {
       },
     };
     const now = () => new Date("2026-11-26T12:00:00Z");
+    const users = { setLanguage: async () => true };
     expect(await getMe("9600010", { profiles })).toEqual({
       customerNumber: "9600010",
       email: "a@example.com",
@@ -148,11 +150,80 @@ describe("the signed-in customer's use cases", () => {
     });
     expect(await getMe("9600030", { profiles })).toBeNull();
     expect(await getMe("9999999", { profiles })).toBeNull();
-    expect(await updateMe("9600010", {}, { profiles, now })).toMatchObject({ billing: "paper" });
+    expect(await updateMe("9600010", {}, { profiles, users, now })).toMatchObject({ billing: "paper" });
     expect(writes).toEqual([]);
-    expect(await updateMe("9600010", { billing: "electronic" }, { profiles, now })).toMatchObject({
+    expect(await updateMe("9600010", { billing: "electronic" }, { profiles, users, now })).toMatchObject({
       billing: "electronic",
     });
     expect(writes).toEqual([{ billing: "electronic" }]);
+  });
+
+  describe("a language change", () => {
+    const active: CustomerProfile = {
+      customerNumber: "9600010",
+      status: "ACTIVE",
+      email: "a@example.com",
+      language: "fr",
+      billing: "electronic",
+    };
+    const now = () => new Date("2026-11-26T12:00:00Z");
+
+    /** The profile and the pool in memory, each write recorded in the order it happened. */
+    function world(profile: CustomerProfile, failPool = 0) {
+      const state = { profile, locale: "fr", events: [] as string[], failPool };
+      return {
+        state,
+        profiles: {
+          get: async () => state.profile,
+          update: async (_n: string, changes: ProfileChanges) => {
+            if (state.profile.status !== "ACTIVE") return undefined;
+            state.events.push(`profile:${JSON.stringify(changes)}`);
+            state.profile = { ...state.profile, ...changes };
+            return state.profile;
+          },
+        },
+        users: {
+          setLanguage: async (username: string, language: "fr" | "en") => {
+            if (state.failPool > 0) {
+              state.failPool--;
+              throw new DependencyUnavailableError("Cognito", 2);
+            }
+            state.events.push(`pool:${username}:${language}`);
+            state.locale = language;
+            return true;
+          },
+        },
+      };
+    }
+
+    it("sets the Cognito locale first, then the profile, for the profile's user", async () => {
+      const w = world(active);
+      expect(await updateMe("9600010", { language: "en" }, { ...w, now })).toMatchObject({ language: "en" });
+      expect(w.state.events).toEqual(["pool:a@example.com:en", 'profile:{"language":"en"}']);
+    });
+
+    it("a pool that fails leaves the profile as it was; the retry completes both", async () => {
+      const w = world(active, 1);
+      await expect(updateMe("9600010", { language: "en" }, { ...w, now })).rejects.toBeInstanceOf(
+        DependencyUnavailableError,
+      );
+      expect(w.state.profile.language).toBe("fr");
+      expect(w.state.locale).toBe("fr");
+      expect(await updateMe("9600010", { language: "en" }, { ...w, now })).toMatchObject({ language: "en" });
+      expect([w.state.profile.language, w.state.locale]).toEqual(["en", "en"]);
+    });
+
+    it("the language already set still re-asserts the pool's; billing alone or an inactive profile never touch it", async () => {
+      const w = world({ ...active, language: "en" });
+      await updateMe("9600010", { language: "en" }, { ...w, now });
+      expect(w.state.locale).toBe("en");
+      w.state.events.length = 0;
+      await updateMe("9600010", { billing: "paper" }, { ...w, now });
+      expect(w.state.events).toEqual(['profile:{"billing":"paper"}']);
+
+      const pending = world({ ...active, status: "PENDING_CONFIRMATION" });
+      expect(await updateMe("9600010", { language: "en" }, { ...pending, now })).toBeNull();
+      expect(pending.state.events).toEqual([]);
+    });
   });
 });
