@@ -293,6 +293,49 @@ describe.each(stageNames)("stateless stack, stage %s", (stageName) => {
     });
   });
 
+  it("logs no response body, query string or request path: nothing that could carry a documentUrl", () => {
+    const stages = Object.values(template.findResources("AWS::ApiGateway::Stage"));
+    expect(stages).toHaveLength(1);
+    const props = (stages[0] as Resource).Properties as {
+      AccessLogSetting: { Format: string };
+      MethodSettings: { DataTraceEnabled?: boolean; LoggingLevel?: string }[];
+    };
+    // Each field one $context variable of the request's metadata, from this list and no other:
+    // API Gateway has no variable for a response body, and $context.path would carry path parameters.
+    const safe = new Set([
+      "$context.requestId",
+      "$context.extendedRequestId",
+      "$context.requestTime",
+      "$context.identity.sourceIp",
+      "$context.identity.userAgent",
+      "$context.httpMethod",
+      "$context.resourcePath",
+      "$context.protocol",
+      "$context.status",
+      "$context.responseLength",
+      "$context.responseLatency",
+      "$context.integrationStatus",
+      "$context.integrationLatency",
+      "$context.error.responseType",
+      "$context.error.message",
+      "$context.wafResponseCode",
+      "$context.xrayTraceId",
+    ]);
+    const format = JSON.parse(props.AccessLogSetting.Format) as Record<string, string>;
+    for (const [field, variable] of Object.entries(format)) {
+      expect(safe.has(variable), `${field}: ${variable}`).toBe(true);
+    }
+    expect(props.AccessLogSetting.Format).not.toMatch(
+      /\$input|\$context\.(path|requestOverride|responseOverride|authorizer)/,
+    );
+    // Execution logs: errors only, never the full request and response data.
+    expect(props.MethodSettings.length).toBeGreaterThan(0);
+    for (const setting of props.MethodSettings) {
+      expect(setting.DataTraceEnabled).not.toBe(true);
+      expect(setting.LoggingLevel ?? "ERROR").toMatch(/^(ERROR|OFF)$/);
+    }
+  });
+
   it("puts a WAF web ACL with the managed rules and the enrollment rate rule on the stage", () => {
     template.resourceCountIs("AWS::WAFv2::WebACLAssociation", 1);
     const acl = Object.values(template.findResources("AWS::WAFv2::WebACL"))[0] as Resource;
