@@ -1,5 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { billsTable, NOTICE_SHARDS } from "../definitions/tables";
+import type { BillPosition } from "../domain/customer/ports";
 import type { AccountItem, BillItem, ContractItem } from "./billing-items";
 
 export interface BillingTables {
@@ -15,6 +16,17 @@ export interface Page<T> {
 }
 
 const byBillingDate = billsTable.localIndexes[0].name;
+/**
+ * Queries one page of a customer's bills may take at most: (MAX_READS - 1) x (page + 1) bills in a row
+ * not yet available before a page comes back short, far beyond the one or two a customer has.
+ */
+const MAX_READS = 5;
+
+/** A position in a customer's list: the sort keys of the bills table and of its billingDate index. */
+const positionOf = (item: Pick<BillItem, "billingDate" | "billId">): BillPosition => ({
+  billingDate: item.billingDate,
+  billId: item.billId,
+});
 const pendingNotices = billsTable.globalIndexes[0].name;
 
 /**
@@ -29,19 +41,50 @@ export function billingRepository(client: DynamoDBDocumentClient, tables: Billin
       return out.Item as AccountItem | undefined;
     },
 
-    /** A customer's bills, newest billing date first (local index on billingDate). */
-    async listBills(customerNumber: string, limit = 50): Promise<BillItem[]> {
-      const out = await client.send(
-        new QueryCommand({
-          TableName: tables.bills,
-          IndexName: byBillingDate,
-          KeyConditionExpression: "customerNumber = :c",
-          ExpressionAttributeValues: { ":c": customerNumber },
-          ScanIndexForward: false,
-          Limit: limit,
-        }),
-      );
-      return (out.Items ?? []) as BillItem[];
+    /**
+     * Up to `limit` of a customer's bills available by `availableBy`, newest billing date first (local
+     * index on billingDate), after the position `after`; `next` is the position of the last one when
+     * more follow.
+     *
+     * "Available" is a filter (availableOn is no key), and DynamoDB filters after its Limit: one
+     * Query can come back short while more bills follow. So this reads on until the page is full or
+     * the list ends, one bill more than the page to know whether a next page exists (no cursor to an
+     * empty page). The key condition billingDate <= availableBy skips bills billed later without
+     * reading them (availableOn is billingDate plus the notice delay, never earlier); what the filter
+     * still drops are the bills of the last few days' delay, one or two a customer. Reads stop after
+     * MAX_READS Queries all the same, handing back what they found and the position they reached.
+     */
+    async listAvailableBills(
+      customerNumber: string,
+      page: { availableBy: string; limit: number; after?: BillPosition },
+    ): Promise<{ items: BillItem[]; next?: BillPosition }> {
+      const items: BillItem[] = [];
+      let start: Record<string, unknown> | undefined = page.after
+        ? { customerNumber, billId: page.after.billId, billingDate: page.after.billingDate }
+        : undefined;
+      for (let read = 0; read < MAX_READS; read++) {
+        const out = await client.send(
+          new QueryCommand({
+            TableName: tables.bills,
+            IndexName: byBillingDate,
+            KeyConditionExpression: "customerNumber = :c AND billingDate <= :d",
+            FilterExpression: "availableOn <= :d",
+            ExpressionAttributeValues: { ":c": customerNumber, ":d": page.availableBy },
+            ScanIndexForward: false,
+            Limit: page.limit + 1,
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          }),
+        );
+        items.push(...((out.Items ?? []) as BillItem[]));
+        if (items.length > page.limit) {
+          const full = items.slice(0, page.limit);
+          return { items: full, next: positionOf(full[full.length - 1] as BillItem) };
+        }
+        if (!out.LastEvaluatedKey) return { items };
+        start = out.LastEvaluatedKey;
+      }
+      // A LastEvaluatedKey of the index holds both sort keys.
+      return { items, next: positionOf(start as unknown as BillPosition) };
     },
 
     /** One bill of one customer: another customer's bill id finds nothing. */

@@ -7,7 +7,7 @@ import {
   CognitoIdentityProviderClient,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
-import { CUSTOMER_NUMBER_CLAIM } from "../definitions/user-pool";
+import { CUSTOMER_NUMBER_CLAIM, cognitoLocale } from "../definitions/user-pool";
 import {
   DependencyUnavailableError,
   type IdentityProvider,
@@ -33,7 +33,7 @@ const UNAVAILABLE = new Set([
 ]);
 
 /** Throttling and outages become DependencyUnavailableError (503 + Retry-After), never a 500. */
-function translate(error: unknown): never {
+export function translate(error: unknown): never {
   const name = (error as { name?: string })?.name ?? "";
   if (THROTTLED.has(name)) throw new DependencyUnavailableError("Cognito", 2);
   if (UNAVAILABLE.has(name) || (error as { code?: string })?.code === "ECONNREFUSED") {
@@ -61,7 +61,7 @@ export function cognitoIdentity(client: CognitoIdentityProviderClient, userPoolI
             UserAttributes: [
               { Name: "email", Value: email },
               { Name: "email_verified", Value: "false" },
-              { Name: "locale", Value: language === "en" ? "en-CA" : "fr-CA" },
+              { Name: "locale", Value: cognitoLocale(language) },
               { Name: CUSTOMER_NUMBER_CLAIM, Value: customerNumber },
             ],
           }),

@@ -27,7 +27,10 @@ export function customerBilling(
     },
   });
   return {
-    listBills: (customerNumber) => repository.listBills(customerNumber),
+    async listAvailableBills(customerNumber, page) {
+      const { items, next } = await repository.listAvailableBills(customerNumber, page);
+      return { bills: items, ...(next ? { next } : {}) };
+    },
     getBill: (customerNumber, billId) => repository.getBill(customerNumber, billId),
     getContract: (customerNumber) => repository.getContract(customerNumber),
   };

@@ -12,3 +12,15 @@ export const API_GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 export const DEFAULT_SUPPORT_PHONE = "1 800 567-6353";
 export const DEFAULT_WEB_ORIGIN = "http://localhost:5173";
+
+/**
+ * Bills per page of GET /v1/me/bills: two years of monthly bills, so that most customers never see a
+ * second page, and one page is a single small Query.
+ */
+export const BILLS_PAGE_SIZE = 24;
+
+/**
+ * Longest `next` cursor the API accepts. A cursor it issues is ~130 characters (base64url of the
+ * customer number, a date and a bill id of at most 64 characters); anything longer is not one of them.
+ */
+export const MAX_BILLS_CURSOR_LENGTH = 256;

@@ -1,11 +1,12 @@
 import * as z from "zod";
 import { type ErrorCode, errors } from "./error-codes";
-import { DEFAULT_SUPPORT_PHONE } from "./limits";
+import { BILLS_PAGE_SIZE, DEFAULT_SUPPORT_PHONE } from "./limits";
 import { type ApiFunctionName, type HttpMethod, type RouteDefinition, routes } from "./routes";
 import {
   accountVerification,
   billResponse,
   billSummary,
+  billsQuery,
   billsResponse,
   billVerification,
   challengeCodeRequest,
@@ -115,6 +116,11 @@ export interface OperationDoc {
   readonly summary: Bilingual;
   /** What a client needs beyond the summary: behaviour, limits, what repeating the call does. */
   readonly description: Bilingual;
+  /**
+   * The query string's schema, the one the handler parses (parseQuery): each property a parameter,
+   * with its description. Add VALIDATION_FAILED to `errors`, the answer to a refused one.
+   */
+  readonly query?: z.ZodObject;
   /** The JSON body (required when present). Adds the errors of parseBody: 400, 413, 415. */
   readonly request?: RequestSchemaName;
   readonly success: SuccessDoc;
@@ -320,15 +326,27 @@ export const operationDocs: Readonly<Partial<Record<ApiFunctionName, OperationDo
         tag: "account",
         summary: { fr: "Mes factures", en: "My bills" },
         description: {
-          fr: "Les factures du client connecté, la plus récente d'abord, sans lien vers le PDF (voir getBill).",
-          en: "The signed-in customer's bills, newest first, without a link to the PDF (see getBill).",
+          fr:
+            "Les factures du client connecté dont la date `availableOn` est arrivée (heure de Toronto), la " +
+            `plus récente d'abord, ${BILLS_PAGE_SIZE} par page, sans lien vers le PDF (voir getBill). ` +
+            "`next` donne la page suivante (`?next=`), null à la dernière. Un curseur modifié, ou reçu par " +
+            "un autre client, donne 400 `VALIDATION_FAILED`.",
+          en:
+            "The signed-in customer's bills whose `availableOn` has come (Toronto time), newest first, " +
+            `${BILLS_PAGE_SIZE} a page, without a link to the PDF (see getBill). \`next\` gives the next ` +
+            "page (`?next=`), null on the last one. A cursor that was altered, or given to another " +
+            "customer, gives 400 `VALIDATION_FAILED`.",
         },
+        query: billsQuery,
         success: {
           status: 200,
           schema: "BillsResponse",
-          description: { fr: "Les factures, la plus récente d'abord", en: "The bills, newest first" },
+          description: {
+            fr: "Une page de factures, la plus récente d'abord",
+            en: "A page of bills, newest first",
+          },
         },
-        errors: [],
+        errors: ["VALIDATION_FAILED"],
       },
       "GET /v1/me/bills/{billId}": {
         operationId: "getBill",
@@ -337,10 +355,10 @@ export const operationDocs: Readonly<Partial<Record<ApiFunctionName, OperationDo
         description: {
           fr:
             "Avec `documentUrl`, un lien vers le PDF valide 5 minutes, quand le système de facturation a " +
-            "fourni le document. La facture d'un autre client donne 404.",
+            "fourni le document. La facture d'un autre client, ou pas encore disponible, donne 404.",
           en:
             "With `documentUrl`, a link to the PDF valid 5 minutes, where the billing system supplied the " +
-            "document. Another customer's bill gives 404.",
+            "document. Another customer's bill, or one not yet available, gives 404.",
         },
         success: {
           status: 200,
@@ -516,7 +534,8 @@ function errorSchemaFor(codes: readonly ErrorCode[]): JsonSchema {
   return schema;
 }
 
-function errorResponseFor(codes: readonly ErrorCode[]): OpenApiResponse {
+/** `exampleField`: the field the VALIDATION_FAILED example names, one the operation has. */
+function errorResponseFor(codes: readonly ErrorCode[], exampleField = "postalCode"): OpenApiResponse {
   const retryAfter = codes.filter((code) => retryAfterCodes.has(code));
   // Every code of the status carries it: the shared header; only some: an optional header saying which.
   const retryAfterHeader =
@@ -553,7 +572,7 @@ function errorResponseFor(codes: readonly ErrorCode[]): OpenApiResponse {
                   code,
                   message: withPhone(errors[code].fr),
                   ...(code === "VALIDATION_FAILED"
-                    ? { fields: [{ field: "postalCode", code: "INVALID_FORMAT" }] }
+                    ? { fields: [{ field: exampleField, code: "INVALID_FORMAT" }] }
                     : {}),
                 },
               },
@@ -565,6 +584,26 @@ function errorResponseFor(codes: readonly ErrorCode[]): OpenApiResponse {
   };
 }
 
+/** The query parameters of a query schema, converted as zod *input* (what a client sends). */
+function queryParametersOf(query: z.ZodObject): Record<string, unknown>[] {
+  const converted = z.toJSONSchema(query, { io: "input", target: "draft-2020-12", unrepresentable: "throw" });
+  const required = new Set(converted.required ?? []);
+  return Object.entries(converted.properties ?? {}).map(([name, property]) => {
+    const { description, ...schema } = property as JsonSchema;
+    if ("example" in schema) {
+      schema.examples = [schema.example];
+      delete schema.example;
+    }
+    return {
+      name,
+      in: "query",
+      required: required.has(name),
+      ...(description ? { description } : {}),
+      schema,
+    };
+  });
+}
+
 function operationFor(route: RouteDefinition, doc: OperationDoc): OpenApiOperation {
   const codes = [
     ...(route.auth ? authErrors : []),
@@ -572,6 +611,9 @@ function operationFor(route: RouteDefinition, doc: OperationDoc): OpenApiOperati
     ...doc.errors,
     ...gatewayErrors,
   ];
+  // A route whose only input is its query string names one of its parameters; the others, a body field.
+  const queryNames = doc.query ? Object.keys(doc.query.shape) : [];
+  const exampleField = !doc.request && queryNames[0] !== undefined ? queryNames[0] : undefined;
   const byStatus = new Map<number, ErrorCode[]>();
   for (const code of new Set(codes)) {
     const status = errors[code].status;
@@ -585,7 +627,7 @@ function operationFor(route: RouteDefinition, doc: OperationDoc): OpenApiOperati
     };
   }
   for (const [status, statusCodes] of [...byStatus].sort(([a], [b]) => a - b)) {
-    responses[String(status)] = errorResponseFor(statusCodes);
+    responses[String(status)] = errorResponseFor(statusCodes, exampleField);
   }
   const pathParameters = [...route.path.matchAll(/\{([^}+]+)\+?\}/g)].map((match) => ({
     name: match[1] as string,
@@ -593,12 +635,13 @@ function operationFor(route: RouteDefinition, doc: OperationDoc): OpenApiOperati
     required: true,
     schema: { type: "string" },
   }));
+  const queryParameters = doc.query ? queryParametersOf(doc.query) : [];
   return {
     operationId: doc.operationId ?? route.function,
     tags: [operationTags[doc.tag].name],
     summary: bilingual(doc.summary),
     description: bilingual(doc.description, "\n\n"),
-    parameters: [...pathParameters, { $ref: "#/components/parameters/AcceptLanguage" }],
+    parameters: [...pathParameters, ...queryParameters, { $ref: "#/components/parameters/AcceptLanguage" }],
     ...(doc.request
       ? {
           requestBody: {

@@ -1,6 +1,8 @@
 import * as z from "zod";
+import { encodeBillCursor } from "../domain/customer/bill-cursor";
 import { parseCents } from "../domain/money";
 import { ACCESS_CODE, CUSTOMER_NUMBER, normalizePhone, normalizePostalCode } from "../domain/normalize";
+import { BILLS_PAGE_SIZE, MAX_BILLS_CURSOR_LENGTH } from "./limits";
 
 /**
  * The request and response bodies of the API: the handlers' only validation, and the source of the
@@ -164,7 +166,28 @@ const documentUrl = z.url().meta({
     "(5 minutes) to the PDF, to view or print it",
 });
 
-export const billsResponse = z.object({ bills: z.array(billSummary) });
+const billsCursor = z
+  .string()
+  .max(MAX_BILLS_CURSOR_LENGTH, "INVALID_FORMAT")
+  .regex(/^[A-Za-z0-9_-]+$/, "INVALID_FORMAT")
+  .meta({
+    description:
+      "Curseur opaque de la page suivante, tel que reçu dans `next` / Opaque cursor of the next page, " +
+      "as received in `next`",
+    example: encodeBillCursor("1234567", { billingDate: "2026-11-20", billId: "B-2026-11-1234567" }),
+  });
+
+/** GET /v1/me/bills: its query string (other parameters are ignored, as a cache-buster would be). */
+export const billsQuery = z.object({ next: billsCursor.optional() });
+
+export const billsResponse = z.object({
+  bills: z.array(billSummary),
+  next: billsCursor.nullable().meta({
+    description:
+      `Curseur de la page suivante (${BILLS_PAGE_SIZE} factures par page), null à la dernière / Cursor of ` +
+      `the next page (${BILLS_PAGE_SIZE} bills a page), null on the last one`,
+  }),
+});
 
 export const billResponse = billSummary.extend({ documentUrl: documentUrl.optional() });
 

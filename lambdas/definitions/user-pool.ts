@@ -28,6 +28,14 @@ export const userPoolDefinition = {
   },
 } as const;
 
+/**
+ * The user's `locale` attribute for a language: what Cognito's own messages (a custom message
+ * trigger, the hosted pages) go by. Set at enrollment and on every language change of PATCH /v1/me.
+ */
+export function cognitoLocale(language: "fr" | "en"): "fr-CA" | "en-CA" {
+  return language === "en" ? "en-CA" : "fr-CA";
+}
+
 export const userPoolEnv = {
   userPoolId: "USER_POOL_ID",
   webClientId: "USER_POOL_CLIENT_ID",

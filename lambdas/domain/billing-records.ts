@@ -74,14 +74,10 @@ function cents(reason: string, allowNegative: boolean) {
 
 const customerNumber = normalized(normalizeCustomerNumber, "must be exactly 7 digits");
 const calendarDate = z.string().trim().refine(isCalendarDate, "must be a real date written YYYY-MM-DD");
+/** A bill or contract id: what the importer accepts, and so all that a stored id can be. */
+export const IDENTIFIER = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const identifier = (what: string) =>
-  z
-    .string()
-    .trim()
-    .regex(
-      /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
-      `${what} must be 1 to 64 letters, digits, dots, dashes or underscores`,
-    );
+  z.string().trim().regex(IDENTIFIER, `${what} must be 1 to 64 letters, digits, dots, dashes or underscores`);
 /** A key in the documents bucket: relative, no "..", no odd characters. */
 const documentKey = z
   .string()

@@ -4,27 +4,30 @@ import { documentLinksFromEnv } from "../adapters/document-links";
 import { documentClient } from "../adapters/dynamodb";
 import { metrics } from "../adapters/observability";
 import { runtimeConfig } from "../adapters/runtime-config";
+import { billsQuery } from "../definitions/schemas";
 import { ApiError } from "../domain/api-error";
 import { getBill, listBills } from "../domain/customer/me";
-import { httpApi } from "../middleware/http-api";
+import { httpApi, parseQuery } from "../middleware/http-api";
 import { signedInCustomer } from "../middleware/signed-in";
 
 const config = runtimeConfig();
 const deps = {
   billing: customerBilling(documentClient(), { bills: config.tables.bills }),
   documents: documentLinksFromEnv(),
+  now: () => new Date(),
 };
 
 /**
- * GET /v1/me/bills: the signed-in customer's bills, newest first. GET /v1/me/bills/{billId}: one of
- * them, with a 5-minute link to its PDF when there is one; any other id (another customer's bill
- * included) is a 404.
+ * GET /v1/me/bills: the signed-in customer's available bills, newest first, 24 a page (`?next=`).
+ * GET /v1/me/bills/{billId}: one of them, with a 5-minute link to its PDF when there is one; any other
+ * id (another customer's bill, or one not yet available) is a 404.
  */
 export const handler = httpApi({}, async ({ event, pathParameters }) => {
   const customerNumber = signedInCustomer(event);
   const billId = pathParameters.billId;
   if (billId === undefined) {
-    const body = await listBills(customerNumber, deps);
+    const { next } = parseQuery(event, billsQuery);
+    const body = await listBills(customerNumber, next, deps);
     metrics.addMetric("BillsListed", MetricUnit.Count, 1);
     return { statusCode: 200, body };
   }

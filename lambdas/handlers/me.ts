@@ -1,8 +1,10 @@
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
+import { cognitoClient } from "../adapters/cognito-identity";
 import { customerProfiles } from "../adapters/customer-profiles";
 import { documentClient } from "../adapters/dynamodb";
 import { logger, maskCustomerNumber, metrics } from "../adapters/observability";
 import { runtimeConfig } from "../adapters/runtime-config";
+import { cognitoUserLocales } from "../adapters/user-locales";
 import { meUpdateRequest } from "../definitions/schemas";
 import { ApiError } from "../domain/api-error";
 import { getMe, updateMe } from "../domain/customer/me";
@@ -12,13 +14,14 @@ import { signedInCustomer } from "../middleware/signed-in";
 const config = runtimeConfig();
 const deps = {
   profiles: customerProfiles(documentClient(), config.tables.profiles),
+  users: cognitoUserLocales(cognitoClient(), config.userPoolId()),
   now: () => new Date(),
 };
 
 /**
  * GET /v1/me: the signed-in customer's profile. PATCH /v1/me: billing (paper or electronic) and
- * language, nothing else (any other field is a 400). A profile that is no longer ACTIVE is a 403,
- * as the authorizer would have answered.
+ * language, nothing else (any other field is a 400); the language also becomes the Cognito user's
+ * `locale`. A profile that is no longer ACTIVE is a 403, as the authorizer would have answered.
  */
 export const handler = httpApi({}, async ({ event }) => {
   const customerNumber = signedInCustomer(event);

@@ -138,6 +138,18 @@ export function parseBody<S extends z.ZodType>(event: APIGatewayProxyEvent, sche
   return parsed.data;
 }
 
+/**
+ * Reads the query string with its schema: 400 VALIDATION_FAILED with fields when refused. Each
+ * parameter once: API Gateway's queryStringParameters keep the last of repeated ones.
+ */
+export function parseQuery<S extends z.ZodType>(event: APIGatewayProxyEvent, schema: S): z.output<S> {
+  const query = event.queryStringParameters ?? {};
+  const parsed = schema.safeParse(query);
+  if (!parsed.success)
+    throw new ApiError("VALIDATION_FAILED", { fields: fieldErrors(parsed.error.issues, query) });
+  return parsed.data;
+}
+
 function respond(
   event: APIGatewayProxyEvent,
   config: HttpConfig,

@@ -23,7 +23,11 @@ export function publishMetrics(): middy.MiddlewareObj {
 /**
  * What every function wraps its handler in: each log line carries this invocation's function name
  * and request id (and no key a previous invocation appended), and its metrics are published.
+ *
+ * Never the event, whatever POWERTOOLS_LOGGER_LOG_EVENT says (the option wins over the variable): it
+ * holds the bearer token, and the bodies hold passwords and access codes. Nothing logs a response
+ * either, so no `documentUrl` (a presigned link carries the role's session token) reaches a log.
  */
 export function observability(): middy.MiddlewareObj[] {
-  return [injectLambdaContext(logger, { resetKeys: true }), publishMetrics()];
+  return [injectLambdaContext(logger, { resetKeys: true, logEvent: false }), publishMetrics()];
 }

@@ -73,8 +73,9 @@ export const functionGrants: Readonly<Record<ApiFunctionName, FunctionGrants>> =
     userPoolActions: ["cognito-idp:AdminGetUser", "cognito-idp:AdminUpdateUserAttributes"],
   },
   // The signed-in customer's routes: the customer number comes from the authorizer.
-  // Reads the profile, changes billing and language (conditional updates).
-  me: { tables: { Profiles: "readWrite" } },
+  // Reads the profile, changes billing and language (conditional updates); the language also
+  // becomes the Cognito user's locale.
+  me: { tables: { Profiles: "readWrite" }, userPoolActions: ["cognito-idp:AdminUpdateUserAttributes"] },
   // Reads the customer's bills; presigns links to their PDFs.
   meBills: { tables: { Bills: "read" }, documentsBucket: "read" },
   // Reads the customer's contract; presigns a link to its PDF.

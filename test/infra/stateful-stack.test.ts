@@ -161,6 +161,27 @@ describe.each(stageNames)("stateful stack, stage %s", (stageName) => {
     });
   });
 
+  it("keeps the documents' S3 server access logs, the one log that records a link's session token", () => {
+    const documents = Object.values(resources).filter(
+      (r) => r.Type === "AWS::S3::Bucket" && r.Properties.VersioningConfiguration !== undefined,
+    );
+    expect(documents).toHaveLength(1);
+    const logging = (documents[0] as Resource).Properties.LoggingConfiguration as {
+      DestinationBucketName: { Ref: string };
+    };
+    const destination = resources[logging.DestinationBucketName.Ref] as Resource;
+    expect(destination.Type).toBe("AWS::S3::Bucket");
+    expect(destination.Properties).toMatchObject({
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      LifecycleConfiguration: { Rules: [expect.objectContaining({ ExpirationInDays: expect.any(Number) })] },
+    });
+  });
+
   it("creates the SES configuration set with reputation metrics and the generated pepper", () => {
     template.hasResourceProperties("AWS::SES::ConfigurationSet", {
       Name: resourcePrefix(stage),

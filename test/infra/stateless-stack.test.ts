@@ -97,8 +97,10 @@ describe.each(stageNames)("stateless stack, stage %s", (stageName) => {
     }
   });
 
-  /** The actions the policies attached to one function's role allow. */
-  function actionsOf(name: keyof typeof stateless.functions | "authorizer"): string[] {
+  /** The statements of the policies attached to one function's role. */
+  function statementsOf(
+    name: keyof typeof stateless.functions | "authorizer",
+  ): { Action: string | string[]; Resource: unknown }[] {
     const fn = name === "authorizer" ? stateless.authorizerFunction : stateless.functions[name];
     const fnId = stateless.getLogicalId(fn.function.node.defaultChild as CfnFunction);
     const roleId = (template.toJSON().Resources[fnId].Properties.Role as { "Fn::GetAtt": [string, string] })[
@@ -106,9 +108,12 @@ describe.each(stageNames)("stateless stack, stage %s", (stageName) => {
     ][0];
     return Object.values(template.findResources("AWS::IAM::Policy"))
       .filter((p) => JSON.stringify(p.Properties.Roles).includes(`"${roleId}"`))
-      .flatMap((p) =>
-        (p.Properties.PolicyDocument.Statement as { Action: string | string[] }[]).flatMap((st) => st.Action),
-      );
+      .flatMap((p) => p.Properties.PolicyDocument.Statement);
+  }
+
+  /** The actions the policies attached to one function's role allow. */
+  function actionsOf(name: keyof typeof stateless.functions | "authorizer"): string[] {
+    return statementsOf(name).flatMap((st) => st.Action);
   }
 
   it("grants health and fallback nothing beyond their own log group and X-Ray", () => {
@@ -201,7 +206,17 @@ describe.each(stageNames)("stateless stack, stage %s", (stageName) => {
     expect(variablesOf("authorizer")).not.toHaveProperty(billsTable.envVar);
 
     expect(actionsOf("me")).toContain("dynamodb:UpdateItem");
-    expect(actionsOf("me").some((a) => a.startsWith("s3:") || a.startsWith("cognito-idp:"))).toBe(false);
+    expect(actionsOf("me").some((a) => a.startsWith("s3:"))).toBe(false);
+    // The language also becomes the Cognito user's locale: that one action, on the pool alone.
+    expect(actionsOf("me").filter((a) => a.startsWith("cognito-idp:"))).toEqual([
+      "cognito-idp:AdminUpdateUserAttributes",
+    ]);
+    const localeStatement = statementsOf("me").find((st) =>
+      [st.Action].flat().includes("cognito-idp:AdminUpdateUserAttributes"),
+    );
+    expect(localeStatement?.Resource).not.toEqual("*");
+    expect([localeStatement?.Resource].flat()).toHaveLength(1);
+    expect(JSON.stringify(localeStatement?.Resource)).toContain("UserPool");
     for (const name of ["meBills", "meContract"] as const) {
       const actions = actionsOf(name);
       expect(actions.filter((a) => a.startsWith("s3:"))).toEqual(["s3:GetObject"]);
@@ -313,6 +328,49 @@ describe.each(stageNames)("stateless stack, stage %s", (stageName) => {
         }),
       ]),
     });
+  });
+
+  it("logs no response body, query string or request path: nothing that could carry a documentUrl", () => {
+    const stages = Object.values(template.findResources("AWS::ApiGateway::Stage"));
+    expect(stages).toHaveLength(1);
+    const props = (stages[0] as Resource).Properties as {
+      AccessLogSetting: { Format: string };
+      MethodSettings: { DataTraceEnabled?: boolean; LoggingLevel?: string }[];
+    };
+    // Each field one $context variable of the request's metadata, from this list and no other:
+    // API Gateway has no variable for a response body, and $context.path would carry path parameters.
+    const safe = new Set([
+      "$context.requestId",
+      "$context.extendedRequestId",
+      "$context.requestTime",
+      "$context.identity.sourceIp",
+      "$context.identity.userAgent",
+      "$context.httpMethod",
+      "$context.resourcePath",
+      "$context.protocol",
+      "$context.status",
+      "$context.responseLength",
+      "$context.responseLatency",
+      "$context.integrationStatus",
+      "$context.integrationLatency",
+      "$context.error.responseType",
+      "$context.error.message",
+      "$context.wafResponseCode",
+      "$context.xrayTraceId",
+    ]);
+    const format = JSON.parse(props.AccessLogSetting.Format) as Record<string, string>;
+    for (const [field, variable] of Object.entries(format)) {
+      expect(safe.has(variable), `${field}: ${variable}`).toBe(true);
+    }
+    expect(props.AccessLogSetting.Format).not.toMatch(
+      /\$input|\$context\.(path|requestOverride|responseOverride|authorizer)/,
+    );
+    // Execution logs: errors only, never the full request and response data.
+    expect(props.MethodSettings.length).toBeGreaterThan(0);
+    for (const setting of props.MethodSettings) {
+      expect(setting.DataTraceEnabled).not.toBe(true);
+      expect(setting.LoggingLevel ?? "ERROR").toMatch(/^(ERROR|OFF)$/);
+    }
   });
 
   it("puts a WAF web ACL with the managed rules and the enrollment rate rule on the stage", () => {

@@ -335,7 +335,10 @@ describe("importing bills and contracts", () => {
       field: "customerNumber",
       reason: "no account has this customer number (import accounts first)",
     });
-    const bills = await repository.listBills(known);
+    const { items: bills } = await repository.listAvailableBills(known, {
+      availableBy: "9999-12-31",
+      limit: 24,
+    });
     expect(bills.map((b) => b.billId)).toEqual([`B-3-${known}`, `B-2-${known}`, `B-1-${known}`]);
     expect(bills[0]).toMatchObject({
       amountDueCents: 7315,

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import {
+  AdminGetUserCommand,
   CognitoIdentityProviderClient,
   InitiateAuthCommand,
   UpdateUserAttributesCommand,
@@ -13,6 +14,7 @@ import { decodePepper } from "../../lambdas/adapters/pepper";
 import { localEnv } from "../../lambdas/definitions/environment";
 import { profilesTable, tableName } from "../../lambdas/definitions/tables";
 import { CUSTOMER_NUMBER_CLAIM } from "../../lambdas/definitions/user-pool";
+import { addDays, dateInTimeZone } from "../../lambdas/domain/dates";
 import { importBillingFile } from "../../local/import/import-file";
 import { localTargetAt } from "../../local/import/target";
 import { LOCAL_CREDENTIALS, LOCAL_PREFIX, LOCAL_REGION } from "../../local/settings";
@@ -138,6 +140,14 @@ async function storedProfile(customerNumber: string) {
     }),
   );
   return out.Item as Record<string, unknown>;
+}
+
+/** The user's `locale` attribute as the pool holds it. */
+async function localeOf(email: string): Promise<string | undefined> {
+  const out = await cognito.send(
+    new AdminGetUserCommand({ UserPoolId: endpoints.cognito.userPoolId, Username: email }),
+  );
+  return out.UserAttributes?.find((attribute) => attribute.Name === "locale")?.Value;
 }
 
 const errorCode = (res: { json: Record<string, unknown> }) => (res.json.error as { code?: string })?.code;
@@ -380,6 +390,7 @@ describe("GET /v1/me/bills", () => {
           availableOn: "2026-09-23",
         },
       ],
+      next: null,
     });
   });
 
@@ -391,7 +402,116 @@ describe("GET /v1/me/bills", () => {
 
   it("an empty list for a customer without bills", async () => {
     const res = await call("GET", "/v1/me/bills", { token: c.tokens.id });
-    expect(res).toMatchObject({ status: 200, json: { bills: [] } });
+    expect(res).toMatchObject({ status: 200, json: { bills: [], next: null } });
+  });
+});
+
+describe("GET /v1/me/bills, page by page (dates relative to today in Toronto)", () => {
+  const dave = "9600060";
+  const erin = "9600070";
+  let d: Customer;
+  let e: Customer;
+  const today = dateInTimeZone(new Date());
+  const row = (customerNumber: string, billId: string, billingDate: string) =>
+    `${billId},${customerNumber},${billingDate},${addDays(billingDate, 21)},10.00,10.00,sample.pdf`;
+  /** Billed k months ago: available, whatever the notice delay (a few days). */
+  const monthly = (customerNumber: string, k: number) =>
+    row(customerNumber, `B-M${String(k).padStart(2, "0")}-${customerNumber}`, addDays(today, -30 * k));
+  /** Billed today: its notice, and so its display, is days away. */
+  const billedToday = (customerNumber: string, i: number) =>
+    row(customerNumber, `B-T${String(i).padStart(2, "0")}-${customerNumber}`, today);
+
+  async function pages(token: string): Promise<{ bills: { billId: string; availableOn: string }[] }[]> {
+    const out: { bills: { billId: string; availableOn: string }[] }[] = [];
+    let next: unknown = null;
+    do {
+      const query = typeof next === "string" ? `?next=${encodeURIComponent(next)}` : "";
+      const res = await call("GET", `/v1/me/bills${query}`, { token });
+      expect(res.status).toBe(200);
+      out.push(res.json as { bills: { billId: string; availableOn: string }[] });
+      next = res.json.next;
+      expect(next === null || typeof next === "string").toBe(true);
+    } while (next !== null && out.length < 10);
+    return out;
+  }
+
+  beforeAll(async () => {
+    [d, e] = await Promise.all([enrolledCustomer(dave), enrolledCustomer(erin)]);
+    await importRows("bills", "billId,customerNumber,billingDate,dueDate,amountDue,balance,documentKey", [
+      // Dave: 60 available bills and two not yet available, newest of all.
+      ...Array.from({ length: 60 }, (_, i) => monthly(dave, i + 1)),
+      billedToday(dave, 1),
+      row(dave, `B-Y-${dave}`, addDays(today, -1)),
+      // Erin: 30 not yet available in a row before 30 available: more than one Query's worth.
+      ...Array.from({ length: 30 }, (_, i) => billedToday(erin, i + 1)),
+      ...Array.from({ length: 30 }, (_, i) => monthly(erin, i + 1)),
+    ]);
+  }, 60_000);
+
+  it("60 available bills: 24, 24 and 12, newest first, none missing or twice, next null at the end", async () => {
+    const all = await pages(d.tokens.id);
+    expect(all.map((p) => p.bills.length)).toEqual([24, 24, 12]);
+    const ids = all.flatMap((p) => p.bills.map((b) => b.billId));
+    expect(ids).toEqual(Array.from({ length: 60 }, (_, i) => `B-M${String(i + 1).padStart(2, "0")}-${dave}`));
+    expect(all.flatMap((p) => p.bills).every((b) => b.availableOn <= today)).toBe(true);
+  });
+
+  it("a bill not yet available is in no page, and its id is a 404 until then", async () => {
+    const ids = (await pages(d.tokens.access)).flatMap((p) => p.bills.map((b) => b.billId));
+    expect(ids).not.toContain(`B-T01-${dave}`);
+    expect(ids).not.toContain(`B-Y-${dave}`);
+    for (const billId of [`B-T01-${dave}`, `B-Y-${dave}`]) {
+      const res = await call("GET", `/v1/me/bills/${billId}`, { token: d.tokens.id });
+      expect(res.status, billId).toBe(404);
+      expect(errorCode(res)).toBe("NOT_FOUND");
+      expect(res.json).not.toHaveProperty("documentUrl");
+    }
+    expect((await call("GET", `/v1/me/bills/B-M01-${dave}`, { token: d.tokens.id })).status).toBe(200);
+  });
+
+  it("30 bills not yet available ahead of 30 available: full pages all the same (24, then 6)", async () => {
+    const all = await pages(e.tokens.id);
+    expect(all.map((p) => p.bills.length)).toEqual([24, 6]);
+    expect(all.flatMap((p) => p.bills.map((b) => b.billId))).toEqual(
+      Array.from({ length: 30 }, (_, i) => `B-M${String(i + 1).padStart(2, "0")}-${erin}`),
+    );
+  });
+
+  it("400 VALIDATION_FAILED for an altered cursor, another customer's, or one that is no cursor", async () => {
+    const first = await call("GET", "/v1/me/bills", { token: d.tokens.id });
+    const cursor = first.json.next as string;
+    const flip = (at: number) =>
+      `${cursor.slice(0, at)}${cursor[at] === "A" ? "B" : "A"}${cursor.slice(at + 1)}`;
+    for (const next of [
+      flip(0),
+      flip(Math.floor(cursor.length / 2)),
+      flip(cursor.length - 1),
+      "x",
+      "a".repeat(300),
+      "%00",
+    ]) {
+      const res = await call("GET", `/v1/me/bills?next=${encodeURIComponent(next)}`, {
+        token: d.tokens.id,
+        headers: { "Accept-Language": "en" },
+      });
+      expect(res.status, next).toBe(400);
+      expect(res.json).toEqual({
+        error: {
+          code: "VALIDATION_FAILED",
+          message: "Some fields are invalid.",
+          fields: [{ field: "next", code: "INVALID_FORMAT" }],
+        },
+      });
+    }
+    // Dave's cursor in Erin's hands: refused, and no bill of either comes back.
+    for (const token of [e.tokens.id, e.tokens.access, a.tokens.id]) {
+      const res = await call("GET", `/v1/me/bills?next=${cursor}`, { token });
+      expect(res.status).toBe(400);
+      expect(res.json).not.toHaveProperty("bills");
+      expect(JSON.stringify(res.json)).not.toContain(dave);
+    }
+    // The genuine cursor still works for its owner.
+    expect((await call("GET", `/v1/me/bills?next=${cursor}`, { token: d.tokens.id })).status).toBe(200);
   });
 });
 
@@ -574,11 +694,30 @@ describe("PATCH /v1/me", () => {
     const en = await call("PATCH", "/v1/me", { token: b.tokens.id, body: { language: "en" } });
     expect(en).toMatchObject({ status: 200, json: { language: "en", billing: "electronic" } });
     expect((await call("GET", "/v1/me", { token: b.tokens.id })).json.language).toBe("en");
+    expect(await localeOf(b.email)).toBe("en-CA");
     const empty = await call("PATCH", "/v1/me", { token: b.tokens.id, body: {} });
     expect(empty).toMatchObject({ status: 200, json: { language: "en" } });
     expect(
       (await call("PATCH", "/v1/me", { token: b.tokens.id, body: { language: "fr" } })).json.language,
     ).toBe("fr");
+    expect(await localeOf(b.email)).toBe("fr-CA");
+  });
+
+  it("the language becomes the Cognito user's locale, so that Cognito's own e-mails follow it", async () => {
+    expect(await localeOf(a.email)).toBe("fr-CA");
+    const en = await call("PATCH", "/v1/me", { token: a.tokens.access, body: { language: "en" } });
+    expect(en.status).toBe(200);
+    expect(await localeOf(a.email)).toBe("en-CA");
+    // Billing alone leaves it; the same language again keeps it.
+    await call("PATCH", "/v1/me", { token: a.tokens.access, body: { billing: "electronic" } });
+    expect((await call("PATCH", "/v1/me", { token: a.tokens.id, body: { language: "en" } })).status).toBe(
+      200,
+    );
+    expect(await localeOf(a.email)).toBe("en-CA");
+    expect((await call("PATCH", "/v1/me", { token: a.tokens.id, body: { language: "fr" } })).status).toBe(
+      200,
+    );
+    expect(await localeOf(a.email)).toBe("fr-CA");
   });
 });
 

@@ -160,7 +160,7 @@ describe("OpenAPI document", () => {
 
     expect(statuses("GET", "/v1/me")).toEqual(["200", "401", "403", "429"]);
     expect(statuses("PATCH", "/v1/me")).toEqual(["200", "400", "401", "403", "413", "415", "429"]);
-    expect(statuses("GET", "/v1/me/bills")).toEqual(["200", "401", "403", "429"]);
+    expect(statuses("GET", "/v1/me/bills")).toEqual(["200", "400", "401", "403", "429"]);
     expect(statuses("GET", "/v1/me/bills/{billId}")).toEqual(["200", "401", "403", "404", "429"]);
     expect(statuses("GET", "/v1/me/contract")).toEqual(["200", "401", "403", "404", "429"]);
 
@@ -194,6 +194,17 @@ describe("OpenAPI document", () => {
       content: { "application/json": { schema: { $ref: "#/components/schemas/EnrollmentRequest" } } },
     });
     expect(operation("GET", "/v1/health").requestBody).toBeUndefined();
+
+    // The bills' cursor: the query parameter the handler parses, its 400 naming it, `next` in the page.
+    const bills = operation("GET", "/v1/me/bills");
+    expect(bills.parameters[0]).toMatchObject({
+      name: "next",
+      in: "query",
+      required: false,
+      schema: { type: "string", pattern: "^[A-Za-z0-9_-]+$" },
+    });
+    expect(JSON.stringify(bills.responses["400"]?.content)).toContain('"field":"next"');
+    expect(document.components.schemas.BillsResponse).toMatchObject({ required: ["bills", "next"] });
 
     // A signed-in route: the bearer scheme and the authorizer's 401 and 403.
     const withAuth = buildOpenApiDocument([

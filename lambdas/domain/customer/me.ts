@@ -1,11 +1,18 @@
+import { BILLS_PAGE_SIZE } from "../../definitions/limits";
+import { ApiError } from "../api-error";
+import { IDENTIFIER } from "../billing-records";
+import { dateInTimeZone } from "../dates";
 import { formatCents } from "../money";
+import { decodeBillCursor, encodeBillCursor } from "./bill-cursor";
 import type {
+  BillPosition,
   CustomerBilling,
   CustomerProfile,
   CustomerProfiles,
   DocumentLinks,
   ProfileChanges,
   StoredBill,
+  UserLocales,
 } from "./ports";
 
 /**
@@ -56,13 +63,28 @@ export async function getMe(customerNumber: string, deps: { profiles: CustomerPr
   return meView(await deps.profiles.get(customerNumber));
 }
 
+/**
+ * Applies the changes; null when the profile is not ACTIVE. A language change goes to the user pool
+ * first (its `locale`, which Cognito's own e-mails follow), then to the profile, which is what the API
+ * shows and the notices follow. A failure of either answers an error (503 for the pool) and leaves the
+ * profile as it was or behind the pool, never ahead: GET /v1/me never shows a language that Cognito
+ * does not have. Both writes set a value, so the client's retry of the same request completes both,
+ * and every language change, even to the language already set, re-asserts the pool's. (Two opposite
+ * changes sent at the same instant can still cross between the two writes; the next one realigns.)
+ */
 export async function updateMe(
   customerNumber: string,
   changes: ProfileChanges,
-  deps: { profiles: CustomerProfiles; now: () => Date },
+  deps: { profiles: CustomerProfiles; users: UserLocales; now: () => Date },
 ) {
   if (changes.billing === undefined && changes.language === undefined) {
     return getMe(customerNumber, deps);
+  }
+  if (changes.language !== undefined) {
+    // Only an ACTIVE profile's user, found by the profile's e-mail (the user pool's username).
+    const current = meView(await deps.profiles.get(customerNumber));
+    if (current === null) return null;
+    await deps.users.setLanguage(current.email, changes.language);
   }
   return meView(await deps.profiles.update(customerNumber, changes, deps.now()));
 }
@@ -78,22 +100,51 @@ function billView(bill: StoredBill): BillView {
   };
 }
 
-export async function listBills(customerNumber: string, deps: { billing: CustomerBilling }) {
-  return { bills: (await deps.billing.listBills(customerNumber)).map(billView) };
+/** A `next` that is not a cursor this customer was given: the one answer, whatever is wrong with it. */
+const invalidCursor = () =>
+  new ApiError("VALIDATION_FAILED", { fields: [{ field: "next", code: "INVALID_FORMAT" }] });
+
+/**
+ * One page of the customer's bills, newest first: only those whose availableOn has come in
+ * America/Toronto, so that the list never shows a bill before its "your bill is available" e-mail.
+ * `next` is the cursor of the following page, null on the last one.
+ */
+export async function listBills(
+  customerNumber: string,
+  cursor: string | undefined,
+  deps: { billing: CustomerBilling; now: () => Date },
+): Promise<{ bills: BillView[]; next: string | null }> {
+  const today = dateInTimeZone(deps.now());
+  let after: BillPosition | undefined;
+  if (cursor !== undefined) {
+    const position = decodeBillCursor(cursor, customerNumber);
+    if (!position) throw invalidCursor();
+    // Every cursor issued names a bill of this customer that the list reached, so billed by now.
+    const anchor = await deps.billing.getBill(customerNumber, position.billId);
+    if (!anchor || anchor.billingDate !== position.billingDate || anchor.billingDate > today)
+      throw invalidCursor();
+    after = position;
+  }
+  const page = await deps.billing.listAvailableBills(customerNumber, {
+    availableBy: today,
+    limit: BILLS_PAGE_SIZE,
+    ...(after ? { after } : {}),
+  });
+  return {
+    bills: page.bills.map(billView),
+    next: page.next ? encodeBillCursor(customerNumber, page.next) : null,
+  };
 }
 
-/** What a bill id can be (the importer's rule); anything else is no bill at all. */
-const BILL_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-
-/** Null when the customer has no bill with this id (whoever else may have one). */
+/** Null when the customer has no bill with this id (whoever else may have one), or not yet available. */
 export async function getBill(
   customerNumber: string,
   billId: string,
-  deps: { billing: CustomerBilling; documents: DocumentLinks },
+  deps: { billing: CustomerBilling; documents: DocumentLinks; now: () => Date },
 ): Promise<BillView | null> {
-  if (!BILL_ID.test(billId)) return null;
+  if (!IDENTIFIER.test(billId)) return null;
   const bill = await deps.billing.getBill(customerNumber, billId);
-  if (!bill) return null;
+  if (!bill || bill.availableOn > dateInTimeZone(deps.now())) return null;
   const view = billView(bill);
   return bill.documentKey ? { ...view, documentUrl: await deps.documents.urlFor(bill.documentKey) } : view;
 }

@@ -33,6 +33,15 @@ export interface CustomerProfiles {
   update(customerNumber: string, changes: ProfileChanges, now: Date): Promise<CustomerProfile | undefined>;
 }
 
+/** The user pool, for what Cognito itself must know of the customer's choices. */
+export interface UserLocales {
+  /**
+   * Sets the `locale` of the user signed in as `username` (the profile's e-mail) to the language.
+   * Setting the value it already has is harmless. False when the pool has no such user.
+   */
+  setLanguage(username: string, language: Language): Promise<boolean>;
+}
+
 /** A bill as stored (money in cents). */
 export interface StoredBill {
   readonly billId: string;
@@ -52,10 +61,29 @@ export interface StoredContract {
   readonly documentKey?: string;
 }
 
+/** Where a bill stands in the customer's list: its sort keys, newest billing date first. */
+export interface BillPosition {
+  readonly billingDate: string;
+  readonly billId: string;
+}
+
+export interface BillPage {
+  readonly bills: readonly StoredBill[];
+  /** Where the following page starts (after this bill); absent when no bill is left. */
+  readonly next?: BillPosition;
+}
+
 /** The customer's billing data, always read under the customer's own number. */
 export interface CustomerBilling {
-  /** Newest billing date first. */
-  listBills(customerNumber: string): Promise<readonly StoredBill[]>;
+  /**
+   * Up to `limit` of the bills available by `availableBy` (availableOn <= it), newest billing date
+   * first, starting after `after`. A page comes back short only at the end of the list (or past the
+   * adapter's bound of reads, hundreds of bills in a row not yet available: `next` then goes on).
+   */
+  listAvailableBills(
+    customerNumber: string,
+    page: { readonly availableBy: string; readonly limit: number; readonly after?: BillPosition },
+  ): Promise<BillPage>;
   /** Undefined when the customer has no such bill (another customer's bill id included). */
   getBill(customerNumber: string, billId: string): Promise<StoredBill | undefined>;
   getContract(customerNumber: string): Promise<StoredContract | undefined>;
