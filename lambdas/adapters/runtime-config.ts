@@ -2,6 +2,7 @@ import { env } from "../definitions/environment";
 import { DEFAULT_SUPPORT_PHONE, DEFAULT_WEB_ORIGIN } from "../definitions/limits";
 import { noticeEnv } from "../definitions/notices";
 import {
+  accountEventsTable,
   accountsTable,
   billsTable,
   contractsTable,
@@ -49,6 +50,9 @@ export function runtimeConfig(source: NodeJS.ProcessEnv = process.env) {
       },
       get notices() {
         return tableNameFromEnv(noticesTable, source);
+      },
+      get accountEvents() {
+        return tableNameFromEnv(accountEventsTable, source);
       },
     },
     verification: {

@@ -18,6 +18,8 @@ export const verificationMetrics = {
   stepUpEntered: "StepUpEntered",
   stepUpLeft: "StepUpLeft",
   stepUpCodeFailed: "StepUpCodeFailed",
+  /** An attempt whose account event could not be written (the log line still holds it). */
+  eventNotRecorded: "AccountEventNotRecorded",
 } as const;
 
 /** One metric per outcome of the code sender. */

@@ -1,5 +1,6 @@
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { APIGatewayProxyEvent, Context } from "aws-lambda";
+import { accountEvents } from "../adapters/account-events";
 import { challengeOutbox } from "../adapters/challenge-outbox";
 import { documentClient } from "../adapters/dynamodb";
 import { failureBudget } from "../adapters/failure-budget";
@@ -13,6 +14,7 @@ import { challengeCodeRequest, verificationRequest } from "../definitions/schema
 import { ApiError } from "../domain/api-error";
 import { answerChallenge } from "../domain/enrollment/step-up";
 import { verifyOwnership } from "../domain/enrollment/verify-ownership";
+import { type AccountEvent, maskIp } from "../domain/support/account-events";
 import { httpApi } from "../middleware/http-api";
 
 const config = runtimeConfig();
@@ -41,6 +43,31 @@ const stepUp = {
   challenges: challengeStore(client, config.tables.security),
   outbox: challengeOutbox(config.stepUp.queueUrl),
 };
+
+const events = accountEvents(client, config.tables.accountEvents);
+
+/**
+ * The account's own record of the attempt (support's `status`, the customer's export). A failure to
+ * write it is logged and measured, never the customer's problem: the log line above already holds it.
+ */
+async function recordEvent(
+  customerNumber: string,
+  event: Omit<AccountEvent & { kind: "verification" }, "kind" | "at">,
+  sourceIp: string | undefined,
+) {
+  const masked = maskIp(sourceIp);
+  await events
+    .record(customerNumber, {
+      kind: "verification",
+      at: new Date().toISOString(),
+      ...event,
+      ...(masked ? { sourceIp: masked } : {}),
+    })
+    .catch((error: unknown) => {
+      logger.error("account event not recorded", { audit: "verification", error: (error as Error)?.name });
+      metrics.addMetric(verificationMetrics.eventNotRecorded, MetricUnit.Count, 1);
+    });
+}
 
 /** A stored hash or challenge names a pepper version no longer in the secret: only the version. */
 const onUnknownKeyVersion = (version: string) =>
@@ -88,6 +115,11 @@ const verify = httpApi({ body: verificationRequest }, async ({ body, event }) =>
     ...(result.outcome === "locked" ? { limit: result.reason } : {}),
     ...(result.outcome === "challenge" ? { stepUp: true, matched: result.matched } : {}),
   });
+  await recordEvent(
+    body.customerNumber,
+    { outcome: result.outcome, method: body.method },
+    event.requestContext?.identity?.sourceIp,
+  );
   switch (result.outcome) {
     case "verified":
       return verified(result);
@@ -130,6 +162,21 @@ const answer = httpApi({ body: challengeCodeRequest }, async ({ body, pathParame
     sourceIp: event.requestContext?.identity?.sourceIp,
     requestId: event.requestContext?.requestId,
   });
+  if (result.customerNumber) {
+    await recordEvent(
+      result.customerNumber,
+      {
+        outcome:
+          result.outcome === "verified"
+            ? "code-verified"
+            : result.outcome === "failed"
+              ? "code-failed"
+              : "already-enrolled",
+        method: "step-up-code",
+      },
+      event.requestContext?.identity?.sourceIp,
+    );
+  }
   switch (result.outcome) {
     case "verified":
       return verified(result);

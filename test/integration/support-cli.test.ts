@@ -2,13 +2,14 @@ import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { afterAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { accountEvents } from "../../lambdas/adapters/account-events";
 import { createDocumentClient } from "../../lambdas/adapters/dynamodb";
 import { attemptLimiter } from "../../lambdas/adapters/security-store";
 import { accountEventsTable, securityTable, tableName } from "../../lambdas/definitions/tables";
 import { LOCAL_CREDENTIALS, LOCAL_PREFIX, LOCAL_REGION } from "../../local/settings";
 import { apiWorld } from "../support/api-client";
+import { startLocalApi } from "../support/local-api";
 import { tempFiles } from "../support/temp-files";
 
 /**
@@ -16,7 +17,11 @@ import { tempFiles } from "../support/temp-files";
  * Customer numbers of this file: 91xxxxx.
  */
 const { endpoints } = inject("localStack");
-const world = apiWorld(() => endpoints.api ?? "");
+let api: Awaited<ReturnType<typeof startLocalApi>>;
+const world = apiWorld(() => api.url);
+beforeAll(async () => {
+  api = await startLocalApi();
+});
 const files = tempFiles("support-cli");
 writeFileSync(join(files.dir, "endpoints.json"), JSON.stringify(endpoints));
 const raw = new DynamoDBClient({
@@ -32,7 +37,8 @@ const limiter = attemptLimiter(client, tableName(LOCAL_PREFIX, securityTable), {
   dailyMaxFailures: 10,
 });
 const events = accountEvents(client, tableName(LOCAL_PREFIX, accountEventsTable));
-afterAll(() => {
+afterAll(async () => {
+  await api.close();
   raw.destroy();
   files.cleanup();
 });
@@ -133,6 +139,25 @@ describe("npm run support", () => {
     ]);
     // The customer may verify again at once.
     expect((await limiter.reserve("9100003", new Date())).allowed).toBe(true);
+  });
+
+  it("shows the account's verification attempts made through the API: outcome, form, masked source", async () => {
+    await world.seedAccount("9100004", { accessCode: "11223" });
+    expect((await world.verifyBill("9100004", "99999")).status).toBe(403);
+    expect((await world.verifyBill("9100004", "11223")).status).toBe(200);
+    const { stdout } = support(["status", "9100004", "--json"]);
+    const body = JSON.parse(stdout);
+    const attempts = body.events.filter((e: { kind: string }) => e.kind === "verification");
+    expect(attempts.map((e: { outcome: string; method: string }) => [e.outcome, e.method])).toEqual([
+      ["verified", "bill"],
+      ["failed", "bill"],
+    ]);
+    // Locally the source is 127.0.0.1: its host part never reaches the table.
+    for (const attempt of attempts) expect(attempt.sourceIp).toBe("127.0.0.x");
+    expect(stdout).not.toContain("11223");
+    expect(stdout).not.toContain("99999");
+    // The failure that a success gives back stays counted, as the limiter counts it.
+    expect(body.verification.failuresInWindow).toBe(1);
   });
 
   it("an unknown customer number is exit 1, with a JSON error under --json", () => {

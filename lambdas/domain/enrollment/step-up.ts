@@ -36,10 +36,12 @@ function versionOf(challenge: { readonly keyVersion?: string }): string {
   return challenge.keyVersion ?? FIRST_KEY_VERSION;
 }
 
-export type ChallengeCodeOutcome =
+/** `customerNumber`: the challenge's account when there is one (its events; never in a response). */
+export type ChallengeCodeOutcome = (
   | { readonly outcome: "verified"; readonly token: string; readonly expiresAt: Date }
   | { readonly outcome: "failed" }
-  | { readonly outcome: "already-enrolled" };
+  | { readonly outcome: "already-enrolled" }
+) & { readonly customerNumber?: string };
 
 export interface ChallengeCodeDeps {
   readonly challenges: Challenges;
@@ -69,14 +71,15 @@ export async function answerChallenge(
   const known = deps.pepper.keys.has(version);
   const right = hashesEqual(code, stepUpCode(deps.pepper, hash, version));
   if (!known) deps.onUnknownKeyVersion?.(version);
-  if (!challenge?.matched || !right || !known) return { outcome: "failed" };
-  if (!(await deps.challenges.consume(hash))) return { outcome: "failed" };
+  const account = challenge ? { customerNumber: challenge.customerNumber } : {};
+  if (!challenge?.matched || !right || !known) return { outcome: "failed", ...account };
+  if (!(await deps.challenges.consume(hash))) return { outcome: "failed", ...account };
   const { profile } = await deps.directory.lookup(challenge.customerNumber);
-  if (profile?.status === "ACTIVE") return { outcome: "already-enrolled" };
+  if (profile?.status === "ACTIVE") return { outcome: "already-enrolled", ...account };
   const token = newToken();
   const expiresAt = new Date(now.getTime() + VERIFICATION_TOKEN_TTL_SECONDS * 1000);
   await deps.tokens.issue(tokenHash(token), challenge.customerNumber, expiresAt);
-  return { outcome: "verified", token, expiresAt };
+  return { outcome: "verified", token, expiresAt, ...account };
 }
 
 export interface StepUpSenderDeps {
