@@ -3,19 +3,29 @@ import type { CustomerProfile, CustomerProfiles, ProfileChanges } from "../domai
 import { isConditionFailure } from "./security-store";
 
 /** The attributes of a profile that the signed-in customer's routes read. */
-const PROJECTION = "customerNumber, #status, email, #language, billing, activatedAt, electronicSince";
+const PROJECTION =
+  "customerNumber, #status, email, #language, billing, activatedAt, electronicSince, tokensRevokedAt";
 const NAMES = { "#status": "status", "#language": "language" } as const;
 
 function toCustomerProfile(item: Record<string, unknown> | undefined): CustomerProfile | undefined {
   if (!item) return undefined;
-  const { customerNumber, status, email, language, billing, activatedAt, electronicSince } =
+  const { customerNumber, status, email, language, billing, activatedAt, electronicSince, tokensRevokedAt } =
     item as unknown as CustomerProfile;
-  return { customerNumber, status, email, language, billing, activatedAt, electronicSince };
+  return {
+    customerNumber,
+    status,
+    email,
+    language,
+    billing,
+    activatedAt,
+    electronicSince,
+    ...(tokensRevokedAt !== undefined ? { tokensRevokedAt } : {}),
+  };
 }
 
 /**
- * The profiles table as the signed-in customer sees it: read, and the two preferences changed with
- * conditional writes that only ever touch an ACTIVE profile.
+ * The profiles table as the signed-in customer sees it: read, the two preferences changed with
+ * conditional writes that only ever touch an ACTIVE profile, and the sign-out mark it reads.
  */
 export function customerProfiles(client: DynamoDBDocumentClient, table: string): CustomerProfiles {
   /** One conditional UpdateItem; undefined when its condition fails. */

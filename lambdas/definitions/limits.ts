@@ -12,3 +12,11 @@ export const API_GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 export const DEFAULT_SUPPORT_PHONE = "1 800 567-6353";
 export const DEFAULT_WEB_ORIGIN = "http://localhost:5173";
+
+/**
+ * Contract §4 (v2): a profile that support revoked, that was closed, or whose account the billing
+ * system closed, loses API access within 5 minutes whatever tokens it still holds; a customer who
+ * signs out everywhere loses it within the same bound. ACCESS_LOSS_BOUND_SECONDS (authorizer.ts),
+ * the sum of every cache between such a change and a refusal, must stay within it.
+ */
+export const ACCESS_LOSS_DEADLINE_SECONDS = 5 * 60;

@@ -15,6 +15,11 @@ export interface CustomerProfile {
   readonly billing?: Billing;
   readonly activatedAt?: string;
   readonly electronicSince?: string;
+  /**
+   * ISO instant: every token of a sign-in at or before it is refused (401). Set when the customer
+   * signs out everywhere; support's revoke and the closing of the profile are meant to set it too.
+   */
+  readonly tokensRevokedAt?: string;
 }
 
 export interface ProfileChanges {
@@ -79,6 +84,11 @@ export interface VerifiedToken {
   readonly email?: string;
   /** `exp`, in seconds since the epoch. */
   readonly expiresAt?: number;
+  /**
+   * When the user signed in, in seconds since the epoch: `auth_time`, which a refresh keeps (else
+   * `iat`). Compared with the profile's `tokensRevokedAt`.
+   */
+  readonly authenticatedAt?: number;
 }
 
 export interface TokenVerifier {
@@ -91,8 +101,11 @@ export interface UserIdentity {
   readonly email?: string;
 }
 
-/** The user pool, for the identity of an access token's user (it carries neither claim). */
+/**
+ * The user pool, asked about every token's user: whether it still exists and is enabled, and for an
+ * access token (which carries neither claim) its customer number and e-mail.
+ */
 export interface UserDirectory {
-  /** Null when there is no such user. */
+  /** Null when there is no such user, or it is disabled. */
   lookup(username: string): Promise<UserIdentity | null>;
 }
