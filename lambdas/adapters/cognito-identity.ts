@@ -33,7 +33,7 @@ const UNAVAILABLE = new Set([
 ]);
 
 /** Throttling and outages become DependencyUnavailableError (503 + Retry-After), never a 500. */
-function translate(error: unknown): never {
+export function translate(error: unknown): never {
   const name = (error as { name?: string })?.name ?? "";
   if (THROTTLED.has(name)) throw new DependencyUnavailableError("Cognito", 2);
   if (UNAVAILABLE.has(name) || (error as { code?: string })?.code === "ECONNREFUSED") {

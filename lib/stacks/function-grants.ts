@@ -71,8 +71,9 @@ export const functionGrants: Readonly<Record<ApiFunctionName, FunctionGrants>> =
     userPoolActions: ["cognito-idp:AdminGetUser", "cognito-idp:AdminUpdateUserAttributes"],
   },
   // The signed-in customer's routes: the customer number comes from the authorizer.
-  // Reads the profile, changes billing and language (conditional updates).
-  me: { tables: { Profiles: "readWrite" } },
+  // Reads the profile, changes billing and language (conditional updates); signs the customer out
+  // everywhere (revokes the user's refresh tokens, writes the profile's sign-out mark).
+  me: { tables: { Profiles: "readWrite" }, userPoolActions: ["cognito-idp:AdminUserGlobalSignOut"] },
   // Reads the customer's bills; presigns links to their PDFs.
   meBills: { tables: { Bills: "read" }, documentsBucket: "read" },
   // Reads the customer's contract; presigns a link to its PDF.

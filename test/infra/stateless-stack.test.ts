@@ -165,7 +165,11 @@ describe.each(stageNames)("stateless stack, stage %s", (stageName) => {
     expect(variablesOf("authorizer")).not.toHaveProperty(billsTable.envVar);
 
     expect(actionsOf("me")).toContain("dynamodb:UpdateItem");
-    expect(actionsOf("me").some((a) => a.startsWith("s3:") || a.startsWith("cognito-idp:"))).toBe(false);
+    expect(actionsOf("me").some((a) => a.startsWith("s3:"))).toBe(false);
+    // The sign-out: the user's refresh tokens revoked, and nothing else of the pool.
+    expect(actionsOf("me").filter((a) => a.startsWith("cognito-idp:"))).toEqual([
+      "cognito-idp:AdminUserGlobalSignOut",
+    ]);
     for (const name of ["meBills", "meContract"] as const) {
       const actions = actionsOf(name);
       expect(actions.filter((a) => a.startsWith("s3:"))).toEqual(["s3:GetObject"]);

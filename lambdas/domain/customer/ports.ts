@@ -36,6 +36,12 @@ export interface CustomerProfiles {
    * the profile already has changes nothing, so a repeated request is harmless.
    */
   update(customerNumber: string, changes: ProfileChanges, now: Date): Promise<CustomerProfile | undefined>;
+  /**
+   * Refuses, from now on, every token of a sign-in at or before `at` (`tokensRevokedAt`), whatever the
+   * profile's status. The mark only ever moves forward: repeating the call, or a call with an earlier
+   * instant, leaves a later mark as it is. False when the account has no profile at all.
+   */
+  revokeTokens(customerNumber: string, at: Date): Promise<boolean>;
 }
 
 /** A bill as stored (money in cents). */
@@ -108,4 +114,13 @@ export interface UserIdentity {
 export interface UserDirectory {
   /** Null when there is no such user, or it is disabled. */
   lookup(username: string): Promise<UserIdentity | null>;
+}
+
+/** The user pool's sessions of a user. */
+export interface UserSessions {
+  /**
+   * Signs the user out of every device (Cognito AdminUserGlobalSignOut): its refresh tokens can no
+   * longer get new tokens. Harmless for a user that no longer exists.
+   */
+  signOutEverywhere(username: string): Promise<void>;
 }
