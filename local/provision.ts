@@ -24,7 +24,7 @@ import {
   tableName,
   tables,
 } from "../lambdas/definitions/tables";
-import { userPoolDefinition } from "../lambdas/definitions/user-pool";
+import { userPoolDefinition, webClientAuthFlows } from "../lambdas/definitions/user-pool";
 
 function projection(index: IndexDefinition): Projection {
   if (index.projection === "ALL" || index.projection === "KEYS_ONLY")
@@ -182,7 +182,8 @@ export async function ensureUserPool(
         UserPoolId: userPoolId,
         ClientName: web.id,
         GenerateSecret: false,
-        ExplicitAuthFlows: web.authFlows.map((f) => `ALLOW_${f}` as ExplicitAuthFlowsType),
+        // The local view: USER_PASSWORD_AUTH too, since the emulator has no SRP.
+        ExplicitAuthFlows: webClientAuthFlows("local").map((f) => `ALLOW_${f}` as ExplicitAuthFlowsType),
         ReadAttributes: [...web.readAttributes],
         WriteAttributes: [...web.writeAttributes],
       }),

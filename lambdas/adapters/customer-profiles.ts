@@ -1,21 +1,31 @@
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { CustomerProfile, CustomerProfiles, ProfileChanges } from "../domain/customer/ports";
-import { isConditionFailure } from "./security-store";
+import { conditionFailureItem, isConditionFailure } from "./security-store";
 
 /** The attributes of a profile that the signed-in customer's routes read. */
-const PROJECTION = "customerNumber, #status, email, #language, billing, activatedAt, electronicSince";
+const PROJECTION =
+  "customerNumber, #status, email, #language, billing, activatedAt, electronicSince, tokensRevokedAt";
 const NAMES = { "#status": "status", "#language": "language" } as const;
 
 function toCustomerProfile(item: Record<string, unknown> | undefined): CustomerProfile | undefined {
   if (!item) return undefined;
-  const { customerNumber, status, email, language, billing, activatedAt, electronicSince } =
+  const { customerNumber, status, email, language, billing, activatedAt, electronicSince, tokensRevokedAt } =
     item as unknown as CustomerProfile;
-  return { customerNumber, status, email, language, billing, activatedAt, electronicSince };
+  return {
+    customerNumber,
+    status,
+    email,
+    language,
+    billing,
+    activatedAt,
+    electronicSince,
+    ...(tokensRevokedAt !== undefined ? { tokensRevokedAt } : {}),
+  };
 }
 
 /**
- * The profiles table as the signed-in customer sees it: read, and the two preferences changed with
- * conditional writes that only ever touch an ACTIVE profile.
+ * The profiles table as the signed-in customer sees it: read, the two preferences changed with
+ * conditional writes that only ever touch an ACTIVE profile, and the sign-out mark.
  */
 export function customerProfiles(client: DynamoDBDocumentClient, table: string): CustomerProfiles {
   /** One conditional UpdateItem; undefined when its condition fails. */
@@ -84,6 +94,29 @@ export function customerProfiles(client: DynamoDBDocumentClient, table: string):
         return profile?.status === "ACTIVE" ? profile : undefined;
       }
       return conditionalUpdate(customerNumber, set, "#status = :active");
+    },
+
+    async revokeTokens(customerNumber, at) {
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: { customerNumber },
+            UpdateExpression: "SET tokensRevokedAt = :at",
+            // Never creates a profile, and never moves a later mark back (ISO instants of
+            // toISOString() sort as they compare): a retry, or a writer whose clock lags, is a no-op.
+            ConditionExpression:
+              "attribute_exists(customerNumber) AND (attribute_not_exists(tokensRevokedAt) OR tokensRevokedAt < :at)",
+            ExpressionAttributeValues: { ":at": at.toISOString() },
+            ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+        // The item it saw: a later (or the same) mark already there; none: no profile at all.
+        return conditionFailureItem(error) !== undefined;
+      }
     },
   };
   return profiles;

@@ -54,6 +54,10 @@ function claims(payload: JwtPayload): VerifiedToken | null {
   const username = text("username") ?? text("cognito:username");
   const customerNumber = text(CUSTOMER_NUMBER_CLAIM);
   const email = text("email");
+  const seconds = (name: string) =>
+    typeof payload[name] === "number" ? (payload[name] as number) : undefined;
+  // auth_time survives a refresh, iat does not: the sign-in's own time is what a sign-out mark ends.
+  const authenticatedAt = seconds("auth_time") ?? seconds("iat");
   return {
     tokenUse,
     sub,
@@ -61,6 +65,7 @@ function claims(payload: JwtPayload): VerifiedToken | null {
     ...(tokenUse === "id" && customerNumber ? { customerNumber } : {}),
     ...(tokenUse === "id" && email ? { email } : {}),
     expiresAt: payload.exp,
+    ...(authenticatedAt !== undefined ? { authenticatedAt } : {}),
   };
 }
 

@@ -22,9 +22,39 @@ export const AUTHORIZER_HEADER = "Authorization";
 /**
  * How long an authorizer instance reuses an `allow` for the same header value (never past the
  * token's expiry). Refusals are not kept: a customer who has just confirmed is let in on the next
- * request. A profile that loses its access (revoked, closed) loses it within this long.
+ * request. The profile (status, e-mail, sign-out mark) is read afresh, consistently, on every
+ * decision that is not reused, so a change to it is seen within this long.
  */
-export const AUTHORIZER_CACHE_TTL_SECONDS = 300;
+export const AUTHORIZER_CACHE_TTL_SECONDS = 180;
+
+/**
+ * How long an authorizer instance reuses what the user pool said of a user (AdminGetUser: enabled,
+ * customer number, e-mail), for id and access tokens alike. A user disabled or deleted in Cognito is
+ * seen within this long by the next decision, which may then be reused AUTHORIZER_CACHE_TTL_SECONDS.
+ */
+export const USER_DIRECTORY_CACHE_TTL_SECONDS = 90;
+
+/**
+ * API Gateway's own cache of the authorizer's result (`resultsCacheTtl`). Zero, and it stays zero:
+ * a cached authorizer needs an identity source (see authorizerFunction), and it would add to the
+ * bound below.
+ */
+export const API_GATEWAY_AUTHORIZER_CACHE_TTL_SECONDS = 0;
+
+/**
+ * The worst case, in seconds, between a change that takes access away and the first refusal of a
+ * token that was allowed before it, whatever the timing of the requests: every cache layer added up.
+ *
+ * - Cognito disabled or deleted the user: the directory may answer from an identity read up to
+ *   USER_DIRECTORY_CACHE_TTL_SECONDS before; a decision made from it is reused for up to
+ *   AUTHORIZER_CACHE_TTL_SECONDS; API Gateway would reuse that for its own TTL on top.
+ * - The profile is closed, revoked, removed, or marked signed-out: read on every fresh decision, so
+ *   only the last two layers count, a subset of this sum.
+ *
+ * The token's own life (60 minutes) is no layer: a valid token is refused once one of these is seen.
+ */
+export const ACCESS_LOSS_BOUND_SECONDS =
+  USER_DIRECTORY_CACHE_TTL_SECONDS + AUTHORIZER_CACHE_TTL_SECONDS + API_GATEWAY_AUTHORIZER_CACHE_TTL_SECONDS;
 
 /** The keys of `requestContext.authorizer` that the route handlers read (signed-in.ts). */
 export const AUTHORIZER_OUTCOME_KEY = "outcome";

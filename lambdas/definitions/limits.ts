@@ -24,3 +24,11 @@ export const BILLS_PAGE_SIZE = 24;
  * customer number, a date and a bill id of at most 64 characters); anything longer is not one of them.
  */
 export const MAX_BILLS_CURSOR_LENGTH = 256;
+
+/**
+ * Contract §4 (v2): a profile that support revoked, that was closed, or whose account the billing
+ * system closed, loses API access within 5 minutes whatever tokens it still holds; a customer who
+ * signs out everywhere loses it within the same bound. ACCESS_LOSS_BOUND_SECONDS (authorizer.ts),
+ * the sum of every cache between such a change and a refusal, must stay within it.
+ */
+export const ACCESS_LOSS_DEADLINE_SECONDS = 5 * 60;

@@ -104,7 +104,8 @@ export const operationTags = {
 
 interface SuccessDoc {
   readonly status: number;
-  readonly schema: ResponseSchemaName;
+  /** The JSON body; none for a 204. */
+  readonly schema?: ResponseSchemaName;
   readonly description: Bilingual;
 }
 
@@ -316,6 +317,30 @@ export const operationDocs: Readonly<Partial<Record<ApiFunctionName, OperationDo
           description: { fr: "Le profil mis à jour", en: "The updated profile" },
         },
         errors: [],
+      },
+      "POST /v1/me/sign-out": {
+        operationId: "signOutEverywhere",
+        tag: "account",
+        summary: { fr: "Me déconnecter partout", en: "Sign me out everywhere" },
+        description: {
+          fr:
+            "Ferme toutes les sessions du client, sur tous ses appareils : ses jetons d'actualisation ne " +
+            "donnent plus de nouveaux jetons, et tout jeton d'une connexion antérieure est refusé (401) " +
+            "dans les 5 minutes, immédiatement là où il n'a pas servi récemment. Sans corps. Répéter la " +
+            "requête est sans effet ; avec le même jeton, elle peut recevoir 401. Le site oublie ensuite ses " +
+            "jetons. Ajout au contrat.",
+          en:
+            "Ends every session of the customer, on every device: their refresh tokens no longer give new " +
+            "tokens, and every token of an earlier sign-in is refused (401) within 5 minutes, at once where " +
+            "it was not used lately. No body. Repeating the request is harmless; with the same token it may " +
+            "get 401. The website then forgets its tokens. An addition to the contract.",
+        },
+        success: {
+          status: 204,
+          description: { fr: "Déconnecté partout", en: "Signed out everywhere" },
+        },
+        // Cognito's throttling of the sign-out is a 503 with Retry-After.
+        errors: ["SERVICE_UNAVAILABLE"],
       },
     },
   },
@@ -623,7 +648,9 @@ function operationFor(route: RouteDefinition, doc: OperationDoc): OpenApiOperati
   for (const success of [doc.success, ...(doc.alsoSuccess ? [doc.alsoSuccess] : [])]) {
     responses[String(success.status)] = {
       description: bilingual(success.description),
-      content: { "application/json": { schema: { $ref: schemaRef(success.schema) } } },
+      ...(success.schema
+        ? { content: { "application/json": { schema: { $ref: schemaRef(success.schema) } } } }
+        : {}),
     };
   }
   for (const [status, statusCodes] of [...byStatus].sort(([a], [b]) => a - b)) {

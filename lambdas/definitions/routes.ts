@@ -20,7 +20,10 @@ export const apiFunctions = {
   },
   enrollments: { entry: "enrollments", description: "POST /v1/enrollments" },
   confirmation: { entry: "confirmation", description: "POST /v1/enrollments/confirmation" },
-  me: { entry: "me", description: "GET and PATCH /v1/me: the signed-in customer's profile" },
+  me: {
+    entry: "me",
+    description: "GET and PATCH /v1/me: the signed-in customer's profile; POST /v1/me/sign-out",
+  },
   meBills: { entry: "me-bills", description: "GET /v1/me/bills and /v1/me/bills/{billId}" },
   meContract: { entry: "me-contract", description: "GET /v1/me/contract" },
 } as const;
@@ -37,6 +40,13 @@ export interface RouteDefinition {
   /** Enrollment routes get tighter throttling and the WAF rate rule. */
   readonly throttled?: "enrollment";
 }
+
+/**
+ * Signs the customer out everywhere (not in the contract: an addition of issue 11). The API verifies
+ * tokens itself and cannot see a sign-out done in the browser against Cognito, so this route does it
+ * and marks the profile; served by the `me` function, which tells it apart by this resource path.
+ */
+export const SIGN_OUT_PATH = "/v1/me/sign-out";
 
 export const routes: readonly RouteDefinition[] = [
   { method: "GET", path: "/v1/health", function: "health", auth: false },
@@ -65,6 +75,7 @@ export const routes: readonly RouteDefinition[] = [
   },
   { method: "GET", path: "/v1/me", function: "me", auth: true },
   { method: "PATCH", path: "/v1/me", function: "me", auth: true },
+  { method: "POST", path: SIGN_OUT_PATH, function: "me", auth: true },
   { method: "GET", path: "/v1/me/bills", function: "meBills", auth: true },
   { method: "GET", path: "/v1/me/bills/{billId}", function: "meBills", auth: true },
   { method: "GET", path: "/v1/me/contract", function: "meContract", auth: true },

@@ -17,8 +17,17 @@ export const userPoolDefinition = {
   ],
   webClient: {
     id: "WebClient",
-    /** USER_PASSWORD_AUTH lets a person or a test sign in locally; SRP is what the website uses. */
-    authFlows: ["USER_PASSWORD_AUTH", "USER_SRP_AUTH", "REFRESH_TOKEN_AUTH"],
+    /**
+     * What a deployed stage allows: SRP (the password never leaves the browser, which is what the
+     * website uses) and refresh. Read through webClientAuthFlows(), never directly.
+     */
+    authFlows: ["USER_SRP_AUTH", "REFRESH_TOKEN_AUTH"],
+    /**
+     * Added on the local stack only: the emulator (cognito-local) has no SRP, and a person or a test
+     * signs in there with the password itself. A deployed client that accepted it would let anyone
+     * who holds a password sign in without the SRP proof, and send it in clear to Cognito.
+     */
+    localOnlyAuthFlows: ["USER_PASSWORD_AUTH"],
     readAttributes: ["email", "email_verified", "locale", `custom:${CUSTOMER_NUMBER_ATTRIBUTE}`],
     /** No custom:customerNumber here: no app client can change which account a user owns. */
     writeAttributes: ["locale"],
@@ -34,6 +43,15 @@ export const userPoolDefinition = {
  */
 export function cognitoLocale(language: "fr" | "en"): "fr-CA" | "en-CA" {
   return language === "en" ? "en-CA" : "fr-CA";
+}
+
+/** Where the web client is created: a deployed stage (the CDK) or the local stack (the emulator). */
+export type UserPoolTarget = "deployed" | "local";
+
+/** The web client's sign-in flows on a deployed stage, or on the local stack. */
+export function webClientAuthFlows(target: UserPoolTarget): readonly string[] {
+  const { authFlows, localOnlyAuthFlows } = userPoolDefinition.webClient;
+  return target === "local" ? [...localOnlyAuthFlows, ...authFlows] : authFlows;
 }
 
 export const userPoolEnv = {

@@ -5,29 +5,14 @@ import type {
   APIGatewayTokenAuthorizerEvent,
   Context,
 } from "aws-lambda";
-import { cognitoClient } from "../adapters/cognito-identity";
-import { customerProfiles } from "../adapters/customer-profiles";
-import { documentClient } from "../adapters/dynamodb";
+import { customerAuthorizer } from "../adapters/customer-authorizer";
 import { logger, maskCustomerNumber } from "../adapters/observability";
-import { runtimeConfig } from "../adapters/runtime-config";
-import { cognitoTokenVerifier, tokenVerifierConfigFromEnv } from "../adapters/token-verifier";
-import { cognitoUserDirectory } from "../adapters/user-directory";
-import { AUTHORIZER_CACHE_TTL_SECONDS, AUTHORIZER_HEADER } from "../definitions/authorizer";
-import { cachedAuthorize } from "../domain/customer/authorize";
+import { AUTHORIZER_HEADER } from "../definitions/authorizer";
 import { DependencyUnavailableError } from "../domain/enrollment/ports";
 import { type AuthorizerDecision, authorizerResult } from "../middleware/authorizer-policy";
 import { observability } from "../middleware/observability";
 
-const config = runtimeConfig();
-const verifierConfig = tokenVerifierConfigFromEnv();
-const decisions = cachedAuthorize(
-  {
-    verifier: cognitoTokenVerifier(verifierConfig),
-    directory: cognitoUserDirectory(cognitoClient(), verifierConfig.userPoolId),
-    profiles: customerProfiles(documentClient(), config.tables.profiles),
-  },
-  { ttlSeconds: AUTHORIZER_CACHE_TTL_SECONDS },
-);
+const decisions = customerAuthorizer();
 
 type AuthorizerEvent = APIGatewayRequestAuthorizerEvent | APIGatewayTokenAuthorizerEvent;
 
@@ -56,7 +41,8 @@ async function decide(event: AuthorizerEvent): Promise<AuthorizerDecision> {
  * refuses: a missing, bad or expired token (`unauthorized`), a valid token of an account without an
  * ACTIVE profile (`forbidden`) and a failed check (`unavailable`) are Allows that say so in the
  * context, and the route answers 401, 403 or 503 itself (signed-in.ts). Only allows are remembered
- * (cachedAuthorize); API Gateway caches nothing.
+ * (cachedAuthorize, and the user pool's answers in the directory); API Gateway caches nothing. A
+ * change that takes access away is seen within ACCESS_LOSS_BOUND_SECONDS (definitions/authorizer.ts).
  */
 export const handler = middy<AuthorizerEvent, APIGatewayAuthorizerResult, Error, Context>()
   .use(observability())

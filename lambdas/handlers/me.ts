@@ -5,26 +5,51 @@ import { documentClient } from "../adapters/dynamodb";
 import { logger, maskCustomerNumber, metrics } from "../adapters/observability";
 import { runtimeConfig } from "../adapters/runtime-config";
 import { cognitoUserLocales } from "../adapters/user-locales";
+import { cognitoUserSessions } from "../adapters/user-sessions";
+import { localEnv } from "../definitions/environment";
+import { SIGN_OUT_PATH } from "../definitions/routes";
 import { meUpdateRequest } from "../definitions/schemas";
 import { ApiError } from "../domain/api-error";
-import { getMe, updateMe } from "../domain/customer/me";
+import { getMe, signOutEverywhere, updateMe } from "../domain/customer/me";
 import { httpApi, parseBody } from "../middleware/http-api";
 import { signedInCustomer } from "../middleware/signed-in";
 
 const config = runtimeConfig();
+/** The pool's id is read on first use, so that a missing one is the request's 500, not a crashed init. */
+let users: ReturnType<typeof cognitoUserLocales> | undefined;
 const deps = {
   profiles: customerProfiles(documentClient(), config.tables.profiles),
-  users: cognitoUserLocales(cognitoClient(), config.userPoolId()),
+  get users() {
+    users ??= cognitoUserLocales(cognitoClient(), config.userPoolId());
+    return users;
+  },
   now: () => new Date(),
 };
+/** Made on first use: only the sign-out asks Cognito for sessions. */
+const sessions = () =>
+  cognitoUserSessions(cognitoClient(), config.userPoolId(), {
+    emulator: process.env[localEnv.tokenIssuer] !== undefined,
+  });
 
 /**
  * GET /v1/me: the signed-in customer's profile. PATCH /v1/me: billing (paper or electronic) and
  * language, nothing else (any other field is a 400); the language also becomes the Cognito user's
  * `locale`. A profile that is no longer ACTIVE is a 403, as the authorizer would have answered.
+ * POST /v1/me/sign-out: every session of the customer ends (204); their tokens are refused from then on.
  */
 export const handler = httpApi({}, async ({ event }) => {
   const customerNumber = signedInCustomer(event);
+  if (event.resource === SIGN_OUT_PATH) {
+    const signedOut = await signOutEverywhere(customerNumber, { ...deps, sessions: sessions() });
+    if (!signedOut) throw new ApiError("FORBIDDEN");
+    logger.info("signed out everywhere", {
+      audit: "sign-out",
+      customer: maskCustomerNumber(customerNumber),
+      requestId: event.requestContext?.requestId,
+    });
+    metrics.addMetric("SignedOutEverywhere", MetricUnit.Count, 1);
+    return { statusCode: 204 };
+  }
   if (event.httpMethod !== "PATCH") {
     const me = await getMe(customerNumber, deps);
     if (me === null) throw new ApiError("FORBIDDEN");

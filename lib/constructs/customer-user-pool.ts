@@ -1,7 +1,11 @@
 import { Duration, RemovalPolicy, Stack, Validations } from "aws-cdk-lib";
 import * as cognito from "aws-cdk-lib/aws-cognito";
 import { Construct } from "constructs";
-import { CUSTOMER_NUMBER_CLAIM, userPoolDefinition } from "../../lambdas/definitions/user-pool";
+import {
+  CUSTOMER_NUMBER_CLAIM,
+  userPoolDefinition,
+  webClientAuthFlows,
+} from "../../lambdas/definitions/user-pool";
 import type { StageConfig } from "../config/stages";
 
 export interface CustomerUserPoolProps {
@@ -175,7 +179,8 @@ export class CustomerUserPool extends Construct {
       userPoolClientName: definition.id,
       // A browser cannot keep a secret.
       generateSecret: false,
-      authFlows: authFlows(definition.authFlows),
+      // The deployed view: no USER_PASSWORD_AUTH, which only the local stack allows.
+      authFlows: authFlows(webClientAuthFlows("deployed")),
       // The website signs in with SRP against Cognito's API; there is no hosted UI to configure.
       disableOAuth: true,
       readAttributes: clientAttributes(definition.readAttributes),

@@ -74,8 +74,12 @@ export const functionGrants: Readonly<Record<ApiFunctionName, FunctionGrants>> =
   },
   // The signed-in customer's routes: the customer number comes from the authorizer.
   // Reads the profile, changes billing and language (conditional updates); the language also
-  // becomes the Cognito user's locale.
-  me: { tables: { Profiles: "readWrite" }, userPoolActions: ["cognito-idp:AdminUpdateUserAttributes"] },
+  // becomes the Cognito user's locale; signs the customer out everywhere (revokes the user's
+  // refresh tokens, writes the profile's sign-out mark).
+  me: {
+    tables: { Profiles: "readWrite" },
+    userPoolActions: ["cognito-idp:AdminUpdateUserAttributes", "cognito-idp:AdminUserGlobalSignOut"],
+  },
   // Reads the customer's bills; presigns links to their PDFs.
   meBills: { tables: { Bills: "read" }, documentsBucket: "read" },
   // Reads the customer's contract; presigns a link to its PDF.

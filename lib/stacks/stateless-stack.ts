@@ -2,7 +2,10 @@ import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations
 import * as apigw from "aws-cdk-lib/aws-apigateway";
 import * as logs from "aws-cdk-lib/aws-logs";
 import type { Construct } from "constructs";
-import { authorizerFunction } from "../../lambdas/definitions/authorizer";
+import {
+  API_GATEWAY_AUTHORIZER_CACHE_TTL_SECONDS,
+  authorizerFunction,
+} from "../../lambdas/definitions/authorizer";
 import {
   type ApiFunctionName,
   apiFunctions,
@@ -217,7 +220,8 @@ export class StatelessStack extends Stack {
       authorizerName: `${prefix}-customer`,
       handler: this.authorizerFunction.function,
       identitySources: [],
-      resultsCacheTtl: Duration.seconds(0),
+      // Zero: a cache here would need an identity source, and add to ACCESS_LOSS_BOUND_SECONDS.
+      resultsCacheTtl: Duration.seconds(API_GATEWAY_AUTHORIZER_CACHE_TTL_SECONDS),
     });
     // CDK writes the empty list as IdentitySource: ""; without caching the property is optional.
     (authorizer.node.defaultChild as apigw.CfnAuthorizer).addPropertyDeletionOverride("IdentitySource");

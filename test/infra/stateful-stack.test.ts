@@ -6,7 +6,11 @@ import {
   tableName,
   tables,
 } from "../../lambdas/definitions/tables";
-import { CUSTOMER_NUMBER_CLAIM, userPoolDefinition } from "../../lambdas/definitions/user-pool";
+import {
+  CUSTOMER_NUMBER_CLAIM,
+  userPoolDefinition,
+  webClientAuthFlows,
+} from "../../lambdas/definitions/user-pool";
 import { buildApp } from "../../lib/app";
 import { getStage, resourcePrefix, stageNames } from "../../lib/config/stages";
 import { statefulOutputKeys, tableNameOutputKey } from "../../lib/stacks/stateful-stack";
@@ -133,11 +137,23 @@ describe.each(stageNames)("stateful stack, stage %s", (stageName) => {
       GenerateSecret: false,
       PreventUserExistenceErrors: "ENABLED",
     });
-    expect(sorted(props.ExplicitAuthFlows)).toEqual(sorted(web.authFlows.map((flow) => `ALLOW_${flow}`)));
+    expect(sorted(props.ExplicitAuthFlows)).toEqual(
+      sorted(webClientAuthFlows("deployed").map((flow) => `ALLOW_${flow}`)),
+    );
     expect(sorted(props.ReadAttributes)).toEqual(sorted(web.readAttributes));
     expect(sorted(props.WriteAttributes)).toEqual(sorted(web.writeAttributes));
     expect(props.WriteAttributes).not.toContain(CUSTOMER_NUMBER_CLAIM);
     expect(props.ReadAttributes).toContain(CUSTOMER_NUMBER_CLAIM);
+  });
+
+  it("lets the web client sign in with SRP and refresh only: no USER_PASSWORD_AUTH on a deployed stage", () => {
+    const [client] = Object.values(template.findResources("AWS::Cognito::UserPoolClient"));
+    const flows = (client?.Properties as { ExplicitAuthFlows?: string[] } | undefined)?.ExplicitAuthFlows;
+    expect([...(flows ?? [])].sort()).toEqual(["ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH"]);
+  });
+
+  it("enables token revocation on the web client (RevokeToken and global sign-out end its refresh tokens)", () => {
+    template.hasResourceProperties("AWS::Cognito::UserPoolClient", { EnableTokenRevocation: true });
   });
 
   it("keeps documents in a private, encrypted, versioned, logged bucket that refuses plain HTTP", () => {

@@ -2,6 +2,7 @@ import type { CfnResource } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import type { CfnFunction } from "aws-cdk-lib/aws-lambda";
 import { afterAll, describe, expect, it } from "vitest";
+import { API_GATEWAY_AUTHORIZER_CACHE_TTL_SECONDS } from "../../lambdas/definitions/authorizer";
 import { bundling } from "../../lambdas/definitions/bundling";
 import { DOCUMENTS_BUCKET_ENV } from "../../lambdas/definitions/documents";
 import { env } from "../../lambdas/definitions/environment";
@@ -207,16 +208,21 @@ describe.each(stageNames)("stateless stack, stage %s", (stageName) => {
 
     expect(actionsOf("me")).toContain("dynamodb:UpdateItem");
     expect(actionsOf("me").some((a) => a.startsWith("s3:"))).toBe(false);
-    // The language also becomes the Cognito user's locale: that one action, on the pool alone.
-    expect(actionsOf("me").filter((a) => a.startsWith("cognito-idp:"))).toEqual([
-      "cognito-idp:AdminUpdateUserAttributes",
-    ]);
-    const localeStatement = statementsOf("me").find((st) =>
-      [st.Action].flat().includes("cognito-idp:AdminUpdateUserAttributes"),
+    // The language becomes the Cognito user's locale; the sign-out revokes the user's refresh
+    // tokens: those two actions, on the pool alone.
+    expect(
+      actionsOf("me")
+        .filter((a) => a.startsWith("cognito-idp:"))
+        .sort(),
+    ).toEqual(["cognito-idp:AdminUpdateUserAttributes", "cognito-idp:AdminUserGlobalSignOut"]);
+    const poolStatements = statementsOf("me").filter((st) =>
+      [st.Action].flat().some((a) => String(a).startsWith("cognito-idp:")),
     );
-    expect(localeStatement?.Resource).not.toEqual("*");
-    expect([localeStatement?.Resource].flat()).toHaveLength(1);
-    expect(JSON.stringify(localeStatement?.Resource)).toContain("UserPool");
+    for (const statement of poolStatements) {
+      expect(statement.Resource).not.toEqual("*");
+      expect([statement.Resource].flat()).toHaveLength(1);
+      expect(JSON.stringify(statement.Resource)).toContain("UserPool");
+    }
     for (const name of ["meBills", "meContract"] as const) {
       const actions = actionsOf(name);
       expect(actions.filter((a) => a.startsWith("s3:"))).toEqual(["s3:GetObject"]);
@@ -242,8 +248,10 @@ describe.each(stageNames)("stateless stack, stage %s", (stageName) => {
       Type: "REQUEST",
       IdentitySource: Match.absent(),
       IdentityValidationExpression: Match.absent(),
-      AuthorizerResultTtlInSeconds: 0,
+      AuthorizerResultTtlInSeconds: API_GATEWAY_AUTHORIZER_CACHE_TTL_SECONDS,
     });
+    // It is a layer of the access-loss bound, and any cache here would need an identity source.
+    expect(API_GATEWAY_AUTHORIZER_CACHE_TTL_SECONDS).toBe(0);
     expect(JSON.stringify(template.findResources("AWS::ApiGateway::Authorizer"))).toContain(authorizerFnId);
     // Only API Gateway may invoke the authorizer.
     template.hasResourceProperties("AWS::Lambda::Permission", {

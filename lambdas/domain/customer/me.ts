@@ -13,6 +13,7 @@ import type {
   ProfileChanges,
   StoredBill,
   UserLocales,
+  UserSessions,
 } from "./ports";
 
 /**
@@ -59,7 +60,7 @@ export function meView(profile: CustomerProfile | undefined): MeView | null {
   };
 }
 
-export async function getMe(customerNumber: string, deps: { profiles: CustomerProfiles }) {
+export async function getMe(customerNumber: string, deps: { profiles: Pick<CustomerProfiles, "get"> }) {
   return meView(await deps.profiles.get(customerNumber));
 }
 
@@ -75,7 +76,7 @@ export async function getMe(customerNumber: string, deps: { profiles: CustomerPr
 export async function updateMe(
   customerNumber: string,
   changes: ProfileChanges,
-  deps: { profiles: CustomerProfiles; users: UserLocales; now: () => Date },
+  deps: { profiles: Pick<CustomerProfiles, "get" | "update">; users: UserLocales; now: () => Date },
 ) {
   if (changes.billing === undefined && changes.language === undefined) {
     return getMe(customerNumber, deps);
@@ -87,6 +88,28 @@ export async function updateMe(
     await deps.users.setLanguage(current.email, changes.language);
   }
   return meView(await deps.profiles.update(customerNumber, changes, deps.now()));
+}
+
+/**
+ * Signs the customer out everywhere: Cognito revokes the user's refresh tokens, then the profile's
+ * mark refuses every token of a sign-in up to now (the API verifies tokens itself and never sees a
+ * Cognito sign-out). In that order: once the refresh tokens are dead no new token can be made, so
+ * every token that still exists was issued before the mark. Both steps are idempotent, so a failed
+ * call is simply repeated. False when there is no profile to sign out of (or no user in it).
+ */
+export async function signOutEverywhere(
+  customerNumber: string,
+  deps: {
+    profiles: Pick<CustomerProfiles, "get" | "revokeTokens">;
+    sessions: UserSessions;
+    now: () => Date;
+  },
+): Promise<boolean> {
+  const profile = await deps.profiles.get(customerNumber);
+  // The profile's e-mail is its Cognito user's name (the authorizer checked that the token's user is it).
+  if (!profile?.email) return false;
+  await deps.sessions.signOutEverywhere(profile.email);
+  return deps.profiles.revokeTokens(customerNumber, deps.now());
 }
 
 function billView(bill: StoredBill): BillView {

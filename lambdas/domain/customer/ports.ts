@@ -15,6 +15,11 @@ export interface CustomerProfile {
   readonly billing?: Billing;
   readonly activatedAt?: string;
   readonly electronicSince?: string;
+  /**
+   * ISO instant: every token of a sign-in at or before it is refused (401). Set when the customer
+   * signs out everywhere; support's revoke and the closing of the profile are meant to set it too.
+   */
+  readonly tokensRevokedAt?: string;
 }
 
 export interface ProfileChanges {
@@ -31,6 +36,12 @@ export interface CustomerProfiles {
    * the profile already has changes nothing, so a repeated request is harmless.
    */
   update(customerNumber: string, changes: ProfileChanges, now: Date): Promise<CustomerProfile | undefined>;
+  /**
+   * Refuses, from now on, every token of a sign-in at or before `at` (`tokensRevokedAt`), whatever the
+   * profile's status. The mark only ever moves forward: repeating the call, or a call with an earlier
+   * instant, leaves a later mark as it is. False when the account has no profile at all.
+   */
+  revokeTokens(customerNumber: string, at: Date): Promise<boolean>;
 }
 
 /** The user pool, for what Cognito itself must know of the customer's choices. */
@@ -107,6 +118,11 @@ export interface VerifiedToken {
   readonly email?: string;
   /** `exp`, in seconds since the epoch. */
   readonly expiresAt?: number;
+  /**
+   * When the user signed in, in seconds since the epoch: `auth_time`, which a refresh keeps (else
+   * `iat`). Compared with the profile's `tokensRevokedAt`.
+   */
+  readonly authenticatedAt?: number;
 }
 
 export interface TokenVerifier {
@@ -119,8 +135,20 @@ export interface UserIdentity {
   readonly email?: string;
 }
 
-/** The user pool, for the identity of an access token's user (it carries neither claim). */
+/**
+ * The user pool, asked about every token's user: whether it still exists and is enabled, and for an
+ * access token (which carries neither claim) its customer number and e-mail.
+ */
 export interface UserDirectory {
-  /** Null when there is no such user. */
+  /** Null when there is no such user, or it is disabled. */
   lookup(username: string): Promise<UserIdentity | null>;
+}
+
+/** The user pool's sessions of a user. */
+export interface UserSessions {
+  /**
+   * Signs the user out of every device (Cognito AdminUserGlobalSignOut): its refresh tokens can no
+   * longer get new tokens. Harmless for a user that no longer exists.
+   */
+  signOutEverywhere(username: string): Promise<void>;
 }

@@ -2,25 +2,54 @@ import { describe, expect, it } from "vitest";
 import { authorize, bearerToken, cachedAuthorize } from "../../../lambdas/domain/customer/authorize";
 import type { CustomerProfile, UserIdentity, VerifiedToken } from "../../../lambdas/domain/customer/ports";
 
+const alice = { tokenUse: "id", sub: "sub-a", username: "user-a" } as const;
 const tokens: Record<string, VerifiedToken> = {
-  "id-alice": { tokenUse: "id", sub: "sub-a", customerNumber: "9600010", email: "alice@example.com" },
+  "id-alice": { ...alice, customerNumber: "9600010", email: "alice@example.com" },
   "access-alice": { tokenUse: "access", sub: "sub-a", username: "user-a" },
-  "id-no-number": { tokenUse: "id", sub: "sub-x", email: "x@example.com" },
+  "id-no-number": { tokenUse: "id", sub: "sub-x", username: "user-x", email: "x@example.com" },
   "access-ghost": { tokenUse: "access", sub: "sub-g", username: "ghost" },
-  "id-pending": { tokenUse: "id", sub: "sub-p", customerNumber: "9600030", email: "p@example.com" },
-  "id-replaced": { tokenUse: "id", sub: "sub-r", customerNumber: "9600010", email: "old@example.com" },
-  "id-alice-caps": { tokenUse: "id", sub: "sub-a", customerNumber: "9600010", email: "Alice@Example.com" },
-  "id-alice-expiring": {
+  "id-ghost": {
     tokenUse: "id",
-    sub: "sub-a",
+    sub: "sub-g",
+    username: "ghost",
+    customerNumber: "9600010",
+    email: "alice@example.com",
+  },
+  "id-pending": {
+    tokenUse: "id",
+    sub: "sub-p",
+    username: "user-p",
+    customerNumber: "9600030",
+    email: "p@example.com",
+  },
+  "id-replaced": {
+    tokenUse: "id",
+    sub: "sub-r",
+    username: "user-r",
+    customerNumber: "9600010",
+    email: "old@example.com",
+  },
+  "id-alice-caps": { ...alice, customerNumber: "9600010", email: "Alice@Example.com" },
+  "id-alice-expiring": {
+    ...alice,
     customerNumber: "9600010",
     email: "alice@example.com",
     expiresAt: 1_000_060,
   },
-  "id-new": { tokenUse: "id", sub: "sub-n", customerNumber: "9600050", email: "n@example.com" },
+  "id-new": {
+    tokenUse: "id",
+    sub: "sub-n",
+    username: "user-n",
+    customerNumber: "9600050",
+    email: "n@example.com",
+  },
 };
 const users: Record<string, UserIdentity> = {
   "user-a": { customerNumber: "9600010", email: "alice@example.com" },
+  "user-x": { email: "x@example.com" },
+  "user-p": { customerNumber: "9600030", email: "p@example.com" },
+  "user-r": { customerNumber: "9600010", email: "old@example.com" },
+  "user-n": { customerNumber: "9600050", email: "n@example.com" },
 };
 let profiles: Record<string, CustomerProfile> = {
   "9600010": { customerNumber: "9600010", status: "ACTIVE", email: "alice@example.com" },
@@ -76,15 +105,24 @@ describe("bearerToken", () => {
 });
 
 describe("authorize", () => {
-  it("allows an id token of an ACTIVE profile with the customer number of its claim, without asking Cognito", async () => {
+  it("allows an id token of an ACTIVE profile with the customer number of its claim, once the pool knows its user", async () => {
     const d = deps();
     expect(await authorize("Bearer id-alice", d)).toEqual({
       outcome: "allow",
       principalId: "sub-a",
       customerNumber: "9600010",
     });
-    expect(d.calls.lookup).toEqual([]);
+    expect(d.calls.lookup).toEqual(["user-a"]);
     expect(d.calls.profile).toEqual(["9600010"]);
+  });
+
+  it("401 for an id token whose user the pool no longer has or disabled, however valid the token", async () => {
+    const d = deps();
+    expect(await authorize("Bearer id-ghost", d)).toEqual({
+      outcome: "unauthorized",
+      reason: "unknown or disabled user",
+    });
+    expect(d.calls.profile).toEqual([]);
   });
 
   it("maps an access token to its user's customer number through the directory", async () => {
@@ -111,7 +149,7 @@ describe("authorize", () => {
   it("401 for an unknown user or a user without a customer number", async () => {
     expect(await authorize("Bearer access-ghost", deps())).toMatchObject({
       outcome: "unauthorized",
-      reason: "unknown user",
+      reason: "unknown or disabled user",
     });
     expect(await authorize("Bearer id-no-number", deps())).toMatchObject({ outcome: "unauthorized" });
   });
@@ -126,6 +164,58 @@ describe("authorize", () => {
       outcome: "forbidden",
       reason: "not the profile's user",
     });
+  });
+});
+
+describe("authorize: the sign-out mark (tokensRevokedAt)", () => {
+  const MARK = "2026-11-26T12:00:00.500Z";
+  const markSeconds = Math.floor(Date.parse(MARK) / 1000);
+  /** Alice's tokens of a sign-in at `authenticatedAt` (seconds), against a profile marked at MARK. */
+  async function outcome(authenticatedAt: number | undefined, mark: string | null = MARK) {
+    const at = authenticatedAt === undefined ? {} : { authenticatedAt };
+    const marked: CustomerProfile = {
+      customerNumber: "9600010",
+      status: "ACTIVE",
+      email: "alice@example.com",
+      ...(mark === null ? {} : { tokensRevokedAt: mark }),
+    };
+    const results = [];
+    for (const token of [tokens["id-alice"], tokens["access-alice"]] as VerifiedToken[]) {
+      results.push(
+        await authorize("Bearer t", {
+          verifier: { verify: async () => ({ ...token, ...at }) },
+          directory: { lookup: async (username) => users[username] ?? null },
+          profiles: { get: async () => marked },
+        }),
+      );
+    }
+    return results;
+  }
+
+  it("401 for a token of a sign-in before the mark, or in its second; id and access tokens alike", async () => {
+    for (const signedIn of [markSeconds - 3600, markSeconds - 1, markSeconds]) {
+      for (const result of await outcome(signedIn)) {
+        expect(result, String(signedIn - markSeconds)).toEqual({
+          outcome: "unauthorized",
+          reason: "token revoked",
+        });
+      }
+    }
+  });
+
+  it("allows a token of a sign-in after the mark's second", async () => {
+    for (const result of await outcome(markSeconds + 1)) expect(result).toMatchObject({ outcome: "allow" });
+  });
+
+  it("refuses a token that does not say when its user signed in, or a mark it cannot read", async () => {
+    for (const result of await outcome(undefined)) expect(result).toMatchObject({ outcome: "unauthorized" });
+    for (const result of await outcome(markSeconds + 60, "not a date")) {
+      expect(result).toMatchObject({ outcome: "unauthorized" });
+    }
+  });
+
+  it("without a mark, when the user signed in does not matter", async () => {
+    for (const result of await outcome(undefined, null)) expect(result).toMatchObject({ outcome: "allow" });
   });
 });
 

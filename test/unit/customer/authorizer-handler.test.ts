@@ -41,10 +41,17 @@ const context = lambda("authorizer-invocation-1");
 const idClaims = (sub: string, customerNumber: string, email: string) => ({
   token_use: "id",
   sub,
+  "cognito:username": `user-${sub}`,
   exp: 2_000_000_000,
   email,
   "custom:customerNumber": customerNumber,
 });
+/** The pool's users of the id tokens above (user-<sub>), enabled. */
+const poolUsers: Record<string, { customerNumber: string; email: string }> = {
+  "user-sub-a": { customerNumber: "9600010", email: "alice@example.com" },
+  "user-sub-p": { customerNumber: "9600030", email: "p@example.com" },
+  "user-sub-n": { customerNumber: "9600050", email: "n@example.com" },
+};
 
 let handler: typeof import("../../../lambdas/handlers/authorizer").handler;
 beforeAll(async () => {
@@ -81,6 +88,18 @@ beforeEach(() => {
   cognito.reset();
   profile("9600010", "ACTIVE", "alice@example.com");
   profile("9600030", "PENDING_CONFIRMATION", "p@example.com");
+  cognito.on(AdminGetUserCommand).callsFake(async (input: { Username: string }) => {
+    const user = poolUsers[input.Username];
+    if (!user) throw Object.assign(new Error("User does not exist."), { name: "UserNotFoundException" });
+    return {
+      Username: input.Username,
+      Enabled: true,
+      UserAttributes: [
+        { Name: "email", Value: user.email },
+        { Name: "custom:customerNumber", Value: user.customerNumber },
+      ],
+    };
+  });
 });
 
 /** Every signed-in route is allowed by the policy, and nothing else. */
@@ -118,7 +137,26 @@ describe("the authorizer handler (AWS configuration)", () => {
     expect(result.principalId).toBe("sub-a");
     expect(result.context).toEqual({ outcome: "allow", customerNumber: "9600010" });
     expectSignedInPolicy(result);
-    expect(cognito.commandCalls(AdminGetUserCommand)).toHaveLength(0);
+    // Its user asked about once: a user disabled or deleted in the pool loses access with its id tokens too.
+    const calls = cognito.commandCalls(AdminGetUserCommand);
+    expect(calls.map((call) => call.args[0].input)).toEqual([
+      { UserPoolId: "ca-central-1_Pool1", Username: "user-sub-a" },
+    ]);
+  });
+
+  it("an id token of a user the pool disabled is an Allow that says unauthorized", async () => {
+    verify.mockResolvedValue({ ...idClaims("sub-d", "9600010", "alice@example.com") });
+    cognito.on(AdminGetUserCommand, { Username: "user-sub-d" }).resolves({
+      Username: "user-sub-d",
+      Enabled: false,
+      UserAttributes: [
+        { Name: "email", Value: "alice@example.com" },
+        { Name: "custom:customerNumber", Value: "9600010" },
+      ],
+    });
+    const result = await handler(event("Bearer d.d.d"), context);
+    expect(result.context).toEqual({ outcome: "unauthorized" });
+    expectSignedInPolicy(result);
   });
 
   it("maps an access token through AdminGetUser once per user, then from its cache", async () => {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { getBill, getContract, getMe, listBills, updateMe } from "../../../lambdas/domain/customer/me";
+import {
+  getBill,
+  getContract,
+  getMe,
+  listBills,
+  signOutEverywhere,
+  updateMe,
+} from "../../../lambdas/domain/customer/me";
 import type {
   CustomerBilling,
   CustomerProfile,
@@ -225,5 +232,51 @@ describe("the signed-in customer's use cases", () => {
       expect(await updateMe("9600010", { language: "en" }, { ...pending, now })).toBeNull();
       expect(pending.state.events).toEqual([]);
     });
+  });
+});
+
+describe("signOutEverywhere", () => {
+  function world(stored: CustomerProfile | undefined, failCognito = false) {
+    const steps: string[] = [];
+    return {
+      steps,
+      deps: {
+        profiles: {
+          get: async () => stored,
+          revokeTokens: async (n: string, at: Date) => {
+            steps.push(`mark ${n} ${at.toISOString()}`);
+            return true;
+          },
+        },
+        sessions: {
+          signOutEverywhere: async (username: string) => {
+            if (failCognito) throw new Error("Cognito is down");
+            steps.push(`sign out ${username}`);
+          },
+        },
+        now: () => new Date("2026-11-26T12:00:00.000Z"),
+      },
+    };
+  }
+  const active = { customerNumber: "9600010", status: "ACTIVE", email: "a@example.com" } as const;
+
+  it("ends the user's Cognito sessions first, then marks the profile at now", async () => {
+    const { steps, deps } = world(active);
+    expect(await signOutEverywhere("9600010", deps)).toBe(true);
+    expect(steps).toEqual(["sign out a@example.com", "mark 9600010 2026-11-26T12:00:00.000Z"]);
+  });
+
+  it("writes no mark when Cognito failed: the call is repeated, and no refresh may follow the mark", async () => {
+    const { steps, deps } = world(active, true);
+    await expect(signOutEverywhere("9600010", deps)).rejects.toThrow("Cognito is down");
+    expect(steps).toEqual([]);
+  });
+
+  it("false, and nothing done, without a profile or its user", async () => {
+    for (const stored of [undefined, { customerNumber: "9600010" }]) {
+      const { steps, deps } = world(stored);
+      expect(await signOutEverywhere("9600010", deps)).toBe(false);
+      expect(steps).toEqual([]);
+    }
   });
 });

@@ -57,6 +57,7 @@ describe("cognitoTokenVerifier (local issuer, JwtRsaVerifier with Cognito's clai
       customerNumber: "9600010",
       email: "alice@example.com",
       expiresAt: claims.exp,
+      authenticatedAt: claims.iat,
     });
   });
 
@@ -67,7 +68,18 @@ describe("cognitoTokenVerifier (local issuer, JwtRsaVerifier with Cognito's clai
       sub: "11111111-2222-4333-8444-555555555555",
       username: "11111111-2222-4333-8444-555555555555",
       expiresAt: claims.exp,
+      authenticatedAt: claims.iat,
     });
+  });
+
+  it("tells when the user signed in: auth_time, which a refresh keeps, before iat, which it does not", async () => {
+    const signedIn = now() - 1800;
+    for (const claims of [idClaims(), accessClaims()]) {
+      const refreshed = { ...claims, auth_time: signedIn };
+      expect(await verifier().verify(signJwt(refreshed, issuer.key))).toMatchObject({
+        authenticatedAt: signedIn,
+      });
+    }
   });
 
   it("refuses an expired token, and a valid one once the clock passes its expiry", async () => {

@@ -120,12 +120,12 @@ describe("step-up mode", () => {
         stepUpCode(s.w.pepper, tokenHash(wrong.challengeId)),
         s.codeDeps,
       ),
-    ).toEqual({
+    ).toMatchObject({
       outcome: "failed",
     });
     const ok = await answerChallenge(right.challengeId, code, s.codeDeps);
     expect(ok.outcome).toBe("verified");
-    expect(await answerChallenge(right.challengeId, code, s.codeDeps)).toEqual({ outcome: "failed" });
+    expect(await answerChallenge(right.challengeId, code, s.codeDeps)).toMatchObject({ outcome: "failed" });
   });
 
   it("a challenge dies after 3 wrong codes, even before the right one", async () => {
@@ -136,9 +136,11 @@ describe("step-up mode", () => {
     const code = stepUpCode(s.w.pepper, tokenHash(right.challengeId));
     const wrongCode = code === "000000" ? "000001" : "000000";
     for (let i = 0; i < CHALLENGE_MAX_TRIES; i++) {
-      expect(await answerChallenge(right.challengeId, wrongCode, s.codeDeps)).toEqual({ outcome: "failed" });
+      expect(await answerChallenge(right.challengeId, wrongCode, s.codeDeps)).toMatchObject({
+        outcome: "failed",
+      });
     }
-    expect(await answerChallenge(right.challengeId, code, s.codeDeps)).toEqual({ outcome: "failed" });
+    expect(await answerChallenge(right.challengeId, code, s.codeDeps)).toMatchObject({ outcome: "failed" });
   });
 
   it("an expired challenge, an unknown one and a malformed id fail alike", async () => {
@@ -147,10 +149,10 @@ describe("step-up mode", () => {
     const right = await s.verify(CUSTOMER);
     if (right.outcome !== "challenge") throw new Error("expected a challenge");
     const code = stepUpCode(s.w.pepper, tokenHash(right.challengeId));
-    expect(await answerChallenge("A".repeat(43), code, s.codeDeps)).toEqual({ outcome: "failed" });
-    expect(await answerChallenge("not a challenge!", code, s.codeDeps)).toEqual({ outcome: "failed" });
+    expect(await answerChallenge("A".repeat(43), code, s.codeDeps)).toMatchObject({ outcome: "failed" });
+    expect(await answerChallenge("not a challenge!", code, s.codeDeps)).toMatchObject({ outcome: "failed" });
     s.w.clock.advance(15 * 60);
-    expect(await answerChallenge(right.challengeId, code, s.codeDeps)).toEqual({ outcome: "failed" });
+    expect(await answerChallenge(right.challengeId, code, s.codeDeps)).toMatchObject({ outcome: "failed" });
     expect(await s.send(tokenHash(right.challengeId))).toBe("expired");
   });
 
@@ -175,7 +177,7 @@ describe("step-up mode", () => {
     const right = await s.verify(CUSTOMER);
     if (right.outcome !== "challenge") throw new Error("expected a challenge");
     const code = stepUpCode(s.w.pepper, tokenHash(right.challengeId));
-    expect(await answerChallenge(right.challengeId, code, s.codeDeps)).toEqual({
+    expect(await answerChallenge(right.challengeId, code, s.codeDeps)).toMatchObject({
       outcome: "already-enrolled",
     });
   });
