@@ -1,3 +1,4 @@
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import * as esbuild from "esbuild";
 import { lambdaBuildOptions } from "../../../bench/lib/build";
@@ -16,11 +17,18 @@ const markPattern = /@@sdk-probe@@(@aws-sdk\/[^#"'`]+)#([A-Za-z_$][\w$]*)/g;
 /** The SDK's own packages: what they import from each other is the SDK's business, not a request of ours. */
 const sdkInternal = /[\\/]node_modules[\\/](?:@aws-sdk|@smithy|@aws-crypto)[\\/]/;
 
-const exportNamesCache = new Map<string, Promise<string[]>>();
-function exportNames(pkg: string): Promise<string[]> {
+const exportNamesCache = new Map<string, string[]>();
+const identifier = /^[A-Za-z_$][\w$]*$/;
+/**
+ * The names a package exports, from its CommonJS build: whatever loader the test runs under, the
+ * same list (an ES module namespace of a CommonJS module would add "module.exports"). A name the
+ * handler imports and this list lacked would fail the build ("No matching export"), never pass.
+ */
+function exportNames(root: string, pkg: string): string[] {
   let names = exportNamesCache.get(pkg);
   if (!names) {
-    names = import(pkg).then((module: Record<string, unknown>) => Object.keys(module));
+    const module = createRequire(join(root, "package.json"))(pkg) as Record<string, unknown>;
+    names = Object.keys(module).filter((name) => identifier.test(name) && name !== "default");
     exportNamesCache.set(pkg, names);
   }
   return names;
@@ -33,18 +41,17 @@ function exportNames(pkg: string): Promise<string[]> {
  * tree-shaking), so the constants that survive are exactly the SDK names the handler's reachable code
  * uses: `new GetCommand(…)` in a function the handler never calls is dropped with that function.
  */
-function sdkProbe(): esbuild.Plugin {
+function sdkProbe(root: string): esbuild.Plugin {
   return {
     name: "sdk-probe",
     setup(build) {
       build.onResolve({ filter: /^@aws-sdk\// }, (args) =>
         sdkInternal.test(args.importer) ? undefined : { path: args.path, namespace: PROBE_NAMESPACE },
       );
-      build.onLoad({ filter: /.*/, namespace: PROBE_NAMESPACE }, async (args) => {
-        const lines = (await exportNames(args.path)).map((name) => {
-          const value = JSON.stringify(`${MARK}${args.path}#${name}`);
-          return name === "default" ? `export default ${value};` : `export const ${name} = ${value};`;
-        });
+      build.onLoad({ filter: /.*/, namespace: PROBE_NAMESPACE }, (args) => {
+        const lines = exportNames(root, args.path).map(
+          (name) => `export const ${name} = ${JSON.stringify(`${MARK}${args.path}#${name}`)};`,
+        );
         return { contents: lines.join("\n"), loader: "js" };
       });
     },
@@ -69,7 +76,12 @@ export function sdkImportsOf(root: string, entry: string): Promise<readonly SdkI
 async function scanEntry(root: string, entry: string): Promise<readonly SdkImport[]> {
   const options = lambdaBuildOptions(root, entry, join(root, ".sdk-probe", "index.mjs"));
   // No file is written and no source map made: neither changes what tree-shaking keeps.
-  const result = await esbuild.build({ ...options, write: false, sourcemap: false, plugins: [sdkProbe()] });
+  const result = await esbuild.build({
+    ...options,
+    write: false,
+    sourcemap: false,
+    plugins: [sdkProbe(root)],
+  });
   const found = new Map<string, SdkImport>();
   for (const file of result.outputFiles) {
     for (const match of file.text.matchAll(markPattern)) {
