@@ -16,12 +16,12 @@ export interface BuildResult {
 const sdkPackagePattern = /node_modules\/(@aws-sdk\/(?:client|lib)-[^/]+)\//;
 
 /**
- * Bundles one entry exactly as the function construct does: every value comes from
- * lambdas/definitions/bundling.ts, so the bench cannot drift from what is deployed.
+ * The esbuild options of one function's bundle, exactly as the function construct passes them
+ * (lib/constructs/api-function.ts): every value comes from lambdas/definitions/bundling.ts, so
+ * neither the bench nor the least-privilege test (test/support/iam) can drift from what is deployed.
  */
-export async function buildBundle(root: string, entry: string, out: string): Promise<BuildResult> {
-  const outfile = resolve(root, out);
-  const result = await esbuild.build({
+export function lambdaBuildOptions(root: string, entry: string, outfile: string): esbuild.BuildOptions {
+  return {
     absWorkingDir: root,
     entryPoints: [entry],
     outfile,
@@ -36,7 +36,13 @@ export async function buildBundle(root: string, entry: string, out: string): Pro
     external: [...bundling.externalModules],
     metafile: true,
     logLevel: "silent",
-  });
+  };
+}
+
+/** Bundles one entry exactly as the function construct does (see lambdaBuildOptions). */
+export async function buildBundle(root: string, entry: string, out: string): Promise<BuildResult> {
+  const outfile = resolve(root, out);
+  const result = await esbuild.build({ ...lambdaBuildOptions(root, entry, outfile), metafile: true });
   const sdkPackages = new Set<string>();
   for (const input of Object.keys(result.metafile.inputs)) {
     const match = sdkPackagePattern.exec(input);

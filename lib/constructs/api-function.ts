@@ -50,6 +50,8 @@ function definedRuntime(): lambda.Runtime {
  * and a role that can write to that log group and nothing else until a grant adds to it.
  */
 export class ApiFunction extends Construct {
+  /** Its handler module under lambdas/handlers/, without extension (the least-privilege test bundles it). */
+  readonly entry: string;
   readonly function: NodejsFunction;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
@@ -57,6 +59,7 @@ export class ApiFunction extends Construct {
   constructor(scope: Construct, id: string, props: ApiFunctionProps) {
     super(scope, id);
     const { stage } = props;
+    this.entry = props.entry;
 
     this.logGroup = new logs.LogGroup(this, "LogGroup", {
       logGroupName: `/aws/lambda/${props.functionName}`,

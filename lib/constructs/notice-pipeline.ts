@@ -11,7 +11,7 @@ import { Construct } from "constructs";
 import { noticeEnv, SENDING_LEASE_SECONDS, senderSettings } from "../../lambdas/definitions/notices";
 import { billsTable, noticesTable, profilesTable } from "../../lambdas/definitions/tables";
 import type { StageConfig } from "../config/stages";
-import { applyGrants, type GrantableResources } from "../stacks/function-grants";
+import { applyGrants, type GrantableResources, grantSendMessage } from "../stacks/function-grants";
 import { ApiFunction } from "./api-function";
 
 export interface NoticePipelineProps {
@@ -105,20 +105,31 @@ export class NoticePipeline extends Construct {
 
     // The dispatcher pages through tens of thousands of bills on a busy day: the longest timeout.
     this.dispatcher = fn("dispatcher", Duration.minutes(15), senderEnvironment);
+    // Pages through the pending bills (the pendingNotices index), reads their profiles in batches,
+    // claims each notice, settles the bills it decides (REMOVE noticeShard), queues the claimed ones.
     applyGrants(
       this.dispatcher.function,
       {
-        tables: { [billsTable.id]: "readWrite", [profilesTable.id]: "read", [noticesTable.id]: "readWrite" },
+        tables: {
+          [billsTable.id]: { actions: ["UpdateItem"], queryIndexes: ["pendingNotices"] },
+          [profilesTable.id]: { actions: ["BatchGetItem"] },
+          [noticesTable.id]: { actions: ["UpdateItem"] },
+        },
       },
       resources,
     );
-    this.queue.grantSendMessages(this.dispatcher.function);
+    grantSendMessage(this.dispatcher.function, this.queue);
 
     this.sender = fn("sender", Duration.seconds(SENDER_TIMEOUT_SECONDS), senderEnvironment);
+    // Reads the bill and the profile at send time, leases and settles the notice, settles the bill.
     applyGrants(
       this.sender.function,
       {
-        tables: { [billsTable.id]: "readWrite", [profilesTable.id]: "read", [noticesTable.id]: "readWrite" },
+        tables: {
+          [billsTable.id]: { actions: ["GetItem", "UpdateItem"] },
+          [profilesTable.id]: { actions: ["GetItem"] },
+          [noticesTable.id]: { actions: ["UpdateItem"] },
+        },
         sendEmail: true,
       },
       resources,
@@ -133,7 +144,12 @@ export class NoticePipeline extends Construct {
     );
 
     this.sesEvents = fn("sesEvents", Duration.seconds(30));
-    applyGrants(this.sesEvents.function, { tables: { [profilesTable.id]: "readWrite" } }, resources);
+    // Finds the profiles of the address (the byEmail index) and flags each one.
+    applyGrants(
+      this.sesEvents.function,
+      { tables: { [profilesTable.id]: { actions: ["UpdateItem"], queryIndexes: ["byEmail"] } } },
+      resources,
+    );
     new events.Rule(this, "SesEventsRule", {
       description: "Bounces and complaints of the stage's configuration set",
       eventPattern: {

@@ -2,6 +2,7 @@ import { type CfnResource, Names, Stack, Validations } from "aws-cdk-lib";
 import type * as cognito from "aws-cdk-lib/aws-cognito";
 import type * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import * as iam from "aws-cdk-lib/aws-iam";
+import * as kms from "aws-cdk-lib/aws-kms";
 import type * as lambda from "aws-cdk-lib/aws-lambda";
 import type * as s3 from "aws-cdk-lib/aws-s3";
 import type * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
@@ -10,15 +11,13 @@ import type * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import { DOCUMENTS_BUCKET_ENV } from "../../lambdas/definitions/documents";
 import type { ApiFunctionName } from "../../lambdas/definitions/routes";
-import { tables } from "../../lambdas/definitions/tables";
+import { type TableDefinition, tables } from "../../lambdas/definitions/tables";
 
 /** What one function may do with the stage's resources; everything not listed is denied. */
 export interface FunctionGrants {
-  /**
-   * By table definition id ("Accounts", …); the function also gets the table's name variable.
-   * "getItem" is for a function that only ever reads items by their key (no Query, no index).
-   */
-  readonly tables?: Readonly<Record<string, TableAccess>>;
+  /** By table definition id ("Accounts", …); the function also gets the table's name variable. */
+  readonly tables?: Readonly<Record<string, TableGrant>>;
+  /** secretsmanager:GetSecretValue on the pepper (Powertools' getSecret sends nothing else). */
   readonly pepperSecret?: boolean;
   /** Read of the confirmation-token key (its own secret: whoever derives links needs no pepper). */
   readonly confirmationKeySecret?: boolean;
@@ -32,7 +31,32 @@ export interface FunctionGrants {
   readonly stepUpQueue?: "send";
 }
 
-export type TableAccess = "getItem" | "read" | "readWrite";
+/** The DynamoDB actions on items that a grant may name (dynamodb:<action>). */
+export type TableAction =
+  | "GetItem"
+  | "BatchGetItem"
+  | "Query"
+  | "PutItem"
+  | "UpdateItem"
+  | "DeleteItem"
+  | "BatchWriteItem"
+  | "ConditionCheckItem";
+
+/**
+ * The actions a function's code sends to one table, each named: no "read" or "readWrite" sets, which
+ * hand out what no code calls (test/infra/least-privilege.test.ts compares them with the bundles).
+ */
+export interface TableGrant {
+  /** On the table itself; "Query" here queries the table's own key. */
+  readonly actions?: readonly TableAction[];
+  /** dynamodb:Query on these indexes of the table, by name (no "index/*", no other action on them). */
+  readonly queryIndexes?: readonly string[];
+  /**
+   * Actions of `actions` allowed only on the items whose partition key starts with one of these
+   * prefixes (the dynamodb:LeadingKeys condition), e.g. `{ DeleteItem: ["CHALLENGE#"] }`.
+   */
+  readonly onlyKeysStartingWith?: Partial<Record<TableAction, readonly string[]>>;
+}
 
 /**
  * Least privilege per function. A Record over every function name: a function added to routes.ts
@@ -44,18 +68,32 @@ export const functionGrants: Readonly<Record<ApiFunctionName, FunctionGrants>> =
   health: {},
   openapi: {},
   fallback: {},
-  // Reads the account's hashes and profile; in the security table writes attempt counters and
-  // verification tokens, adds to the failure budget's counters and reads them (BatchGetItem), creates
-  // step-up challenges, counts their tries and consumes them (DeleteItem); queues each new challenge
-  // for its code e-mail.
+  // Reads the account's hashes and profile in one BatchGetItem; in the security table reads and
+  // writes attempt counters, issues verification tokens, adds to the failure budget's counters and
+  // reads them (BatchGetItem), creates step-up challenges, counts their tries and consumes them: the
+  // only items it deletes, so a lockout counter or a token cannot be deleted by it. Queues each new
+  // challenge for its code e-mail.
   verifications: {
-    tables: { Accounts: "read", Profiles: "read", Security: "readWrite" },
+    tables: {
+      Accounts: { actions: ["BatchGetItem"] },
+      Profiles: { actions: ["BatchGetItem"] },
+      Security: {
+        actions: ["GetItem", "BatchGetItem", "PutItem", "UpdateItem", "DeleteItem"],
+        onlyKeysStartingWith: { DeleteItem: ["CHALLENGE#"] },
+      },
+      // One event per attempt, for support and the customer's export: it only adds.
+      AccountEvents: { actions: ["PutItem"] },
+    },
     pepperSecret: true,
     stepUpQueue: "send",
   },
-  // Consumes the verification token, locks and writes the profile, creates the Cognito user, e-mails.
+  // Consumes the verification token (UpdateItem), reads, locks and writes the profile, creates the
+  // Cognito user and sets its password, stores the confirmation token (PutItem), e-mails.
   enrollments: {
-    tables: { Profiles: "readWrite", Security: "readWrite" },
+    tables: {
+      Profiles: { actions: ["GetItem", "UpdateItem"] },
+      Security: { actions: ["UpdateItem", "PutItem"] },
+    },
     confirmationKeySecret: true,
     sendEmail: true,
     userPoolActions: [
@@ -65,25 +103,33 @@ export const functionGrants: Readonly<Record<ApiFunctionName, FunctionGrants>> =
       "cognito-idp:AdminDeleteUser",
     ],
   },
-  // Reads the confirmation token, activates the profile, marks the e-mail verified; reads the
-  // account's contact address and tells it ("was this you?").
+  // Reads the confirmation token, reads and activates the profile, marks the e-mail verified; reads
+  // the account's contact address and tells it ("was this you?").
   confirmation: {
-    tables: { Profiles: "readWrite", Security: "read", Accounts: "getItem" },
+    tables: {
+      Profiles: { actions: ["GetItem", "UpdateItem"] },
+      Security: { actions: ["GetItem"] },
+      Accounts: { actions: ["GetItem"] },
+    },
     sendEmail: true,
-    userPoolActions: ["cognito-idp:AdminGetUser", "cognito-idp:AdminUpdateUserAttributes"],
+    userPoolActions: ["cognito-idp:AdminUpdateUserAttributes"],
   },
   // The signed-in customer's routes: the customer number comes from the authorizer.
   // Reads the profile, changes billing and language (conditional updates); the language also
   // becomes the Cognito user's locale; signs the customer out everywhere (revokes the user's
   // refresh tokens, writes the profile's sign-out mark).
   me: {
-    tables: { Profiles: "readWrite" },
+    tables: { Profiles: { actions: ["GetItem", "UpdateItem"] } },
     userPoolActions: ["cognito-idp:AdminUpdateUserAttributes", "cognito-idp:AdminUserGlobalSignOut"],
   },
-  // Reads the customer's bills; presigns links to their PDFs.
-  meBills: { tables: { Bills: "read" }, documentsBucket: "read" },
+  // Lists the customer's bills newest first (the byBillingDate index), reads one by its key;
+  // presigns links to their PDFs.
+  meBills: {
+    tables: { Bills: { actions: ["GetItem"], queryIndexes: ["byBillingDate"] } },
+    documentsBucket: "read",
+  },
   // Reads the customer's contract; presigns a link to its PDF.
-  meContract: { tables: { Contracts: "read" }, documentsBucket: "read" },
+  meContract: { tables: { Contracts: { actions: ["GetItem"] } }, documentsBucket: "read" },
 };
 
 /**
@@ -91,7 +137,7 @@ export const functionGrants: Readonly<Record<ApiFunctionName, FunctionGrants>> =
  * the user pool for the customer number and e-mail of an access token's user.
  */
 export const authorizerGrants: FunctionGrants = {
-  tables: { Profiles: "read" },
+  tables: { Profiles: { actions: ["GetItem"] } },
   userPoolActions: ["cognito-idp:AdminGetUser"],
 };
 
@@ -101,7 +147,7 @@ export const authorizerGrants: FunctionGrants = {
  * Its queue's consume actions come with its event source.
  */
 export const stepUpCodesGrants: FunctionGrants = {
-  tables: { Security: "getItem", Accounts: "getItem" },
+  tables: { Security: { actions: ["GetItem"] }, Accounts: { actions: ["GetItem"] } },
   pepperSecret: true,
   sendEmail: true,
 };
@@ -118,53 +164,21 @@ export interface GrantableResources {
   readonly stepUpQueue: sqs.IQueue;
 }
 
-const TABLE_READ_ACTIONS = [
-  "dynamodb:GetItem",
-  "dynamodb:BatchGetItem",
-  "dynamodb:Query",
-  "dynamodb:ConditionCheckItem",
-  "dynamodb:DescribeTable",
-];
-const TABLE_WRITE_ACTIONS = [
-  "dynamodb:PutItem",
-  "dynamodb:UpdateItem",
-  "dynamodb:DeleteItem",
-  "dynamodb:BatchWriteItem",
-];
-const TABLE_ACTIONS: Readonly<Record<TableAccess, readonly string[]>> = {
-  getItem: ["dynamodb:GetItem"],
-  read: TABLE_READ_ACTIONS,
-  readWrite: [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS],
-};
-
 /** Applies one function's grants, and gives it the names of the tables it may use. */
 export function applyGrants(
   fn: lambda.Function,
   grants: FunctionGrants,
   resources: GrantableResources,
 ): void {
-  for (const [id, access] of Object.entries(grants.tables ?? {})) {
+  for (const [id, grant] of Object.entries(grants.tables ?? {})) {
     const definition = tables.find((t) => t.id === id);
     const table = resources.tables.get(id);
     if (!definition || !table) throw new Error(`${fn.node.path}: no table ${id} to grant.`);
-    // Each index by name rather than the table's "index/*": no wildcard, and no Scan either (every
-    // access pattern is a key lookup or a Query, README "Data model"). GetItem never reads an index.
-    const indexes =
-      access === "getItem"
-        ? []
-        : [...(definition.globalIndexes ?? []), ...(definition.localIndexes ?? [])].map(
-            (index) => `${table.tableArn}/index/${index.name}`,
-          );
-    fn.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: [...TABLE_ACTIONS[access]],
-        resources: [table.tableArn, ...indexes],
-      }),
-    );
+    grantTable(fn, definition, table, grant);
     fn.addEnvironment(definition.envVar, table.tableName);
   }
-  if (grants.pepperSecret) resources.pepperSecret.grantRead(fn);
-  if (grants.confirmationKeySecret) resources.confirmationKeySecret.grantRead(fn);
+  if (grants.pepperSecret) grantSecretValue(fn, resources.pepperSecret);
+  if (grants.confirmationKeySecret) grantSecretValue(fn, resources.confirmationKeySecret);
   if (grants.documentsBucket === "read") grantDocumentsRead(fn, resources.documentsBucket);
   if (grants.sendEmail) {
     const stack = Stack.of(fn);
@@ -186,9 +200,84 @@ export function applyGrants(
   if (grants.userPoolActions && grants.userPoolActions.length > 0) {
     resources.userPool.grant(fn, ...grants.userPoolActions);
   }
-  // SendMessage, GetQueueAttributes and GetQueueUrl on this one queue; SQS-managed encryption needs
-  // no key grant.
-  if (grants.stepUpQueue === "send") resources.stepUpQueue.grantSendMessages(fn);
+  if (grants.stepUpQueue === "send") grantSendMessage(fn, resources.stepUpQueue);
+}
+
+/**
+ * One statement of the table's named actions (no Scan, no DescribeTable: every access pattern is a
+ * key lookup or a Query, README "Data model"), one per action restricted to some key prefixes, and
+ * dynamodb:Query on each named index.
+ */
+function grantTable(
+  fn: lambda.Function,
+  definition: TableDefinition,
+  table: dynamodb.ITable,
+  grant: TableGrant,
+): void {
+  const actions = grant.actions ?? [];
+  const prefixed = grant.onlyKeysStartingWith ?? {};
+  for (const action of Object.keys(prefixed) as TableAction[]) {
+    if (!actions.includes(action)) {
+      throw new Error(`${fn.node.path}: ${definition.id} restricts ${action}, which it does not grant.`);
+    }
+  }
+  const open = actions.filter((action) => prefixed[action] === undefined);
+  if (open.length > 0) {
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: open.map((action) => `dynamodb:${action}`),
+        resources: [table.tableArn],
+      }),
+    );
+  }
+  for (const [action, prefixes] of Object.entries(prefixed)) {
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: [`dynamodb:${action}`],
+        resources: [table.tableArn],
+        conditions: {
+          "ForAllValues:StringLike": { "dynamodb:LeadingKeys": prefixes.map((prefix) => `${prefix}*`) },
+        },
+      }),
+    );
+  }
+  const indexes = [...(definition.globalIndexes ?? []), ...(definition.localIndexes ?? [])];
+  for (const name of grant.queryIndexes ?? []) {
+    if (!indexes.some((index) => index.name === name)) {
+      throw new Error(`${fn.node.path}: table ${definition.id} has no index ${name}.`);
+    }
+  }
+  if (grant.queryIndexes && grant.queryIndexes.length > 0) {
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ["dynamodb:Query"],
+        resources: grant.queryIndexes.map((name) => `${table.tableArn}/index/${name}`),
+      }),
+    );
+  }
+}
+
+/**
+ * secretsmanager:GetSecretValue, and not DescribeSecret as `grantRead` adds: Powertools' getSecret
+ * sends GetSecretValue only. A customer-managed key would need kms:Decrypt through Secrets Manager.
+ */
+export function grantSecretValue(fn: lambda.Function, secret: secretsmanager.ISecret): void {
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({ actions: ["secretsmanager:GetSecretValue"], resources: [secret.secretArn] }),
+  );
+  secret.encryptionKey?.grantDecrypt(
+    new kms.ViaServicePrincipal(`secretsmanager.${Stack.of(fn).region}.amazonaws.com`, fn.grantPrincipal),
+  );
+}
+
+/**
+ * sqs:SendMessage (SendMessageBatch too) on one queue, and not GetQueueAttributes and GetQueueUrl
+ * as `grantSendMessages` adds: the functions have the queue's URL in their variables. SQS-managed
+ * encryption needs no key grant; a customer-managed key would need GenerateDataKey and Decrypt.
+ */
+export function grantSendMessage(fn: lambda.Function, queue: sqs.IQueue): void {
+  fn.addToRolePolicy(new iam.PolicyStatement({ actions: ["sqs:SendMessage"], resources: [queue.queueArn] }));
+  queue.encryptionMasterKey?.grant(fn, "kms:GenerateDataKey", "kms:Decrypt");
 }
 
 /**

@@ -440,7 +440,9 @@ describe("stateless stack with future routes and grants", () => {
     routes: futureRoutes,
     grants: {
       ...functionGrants,
-      health: { tables: { [accountsTable.id]: "read", [billsTable.id]: "readWrite" } },
+      health: {
+        tables: { [accountsTable.id]: { actions: ["GetItem"] }, [billsTable.id]: { actions: ["PutItem"] } },
+      },
     },
   });
   const template = Template.fromStack(stateless);

@@ -106,7 +106,6 @@ describe.each(stageNames)("step-up code pipeline, stage %s", (name) => {
         "dynamodb:GetItem",
         "logs:CreateLogStream",
         "logs:PutLogEvents",
-        "secretsmanager:DescribeSecret",
         "secretsmanager:GetSecretValue",
         "ses:SendEmail",
         "sqs:ChangeMessageVisibility",
