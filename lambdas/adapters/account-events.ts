@@ -17,6 +17,14 @@ function toEvent(item: Record<string, unknown>): AccountEvent {
  * write at worst records the event twice, never loses or changes another one.
  */
 export function accountEvents(client: DynamoDBDocumentClient, table: string): AccountEvents {
+  return { ...accountEventRecorder(client, table), ...accountEventReader(client, table) };
+}
+
+/** Only the write: what the verification function holds (its role may add events, never read them). */
+export function accountEventRecorder(
+  client: DynamoDBDocumentClient,
+  table: string,
+): Pick<AccountEvents, "record"> {
   return {
     async record(customerNumber, event) {
       await client.send(
@@ -31,6 +39,15 @@ export function accountEvents(client: DynamoDBDocumentClient, table: string): Ac
         }),
       );
     },
+  };
+}
+
+/** The account's events, newest first (support) or all (the export). */
+export function accountEventReader(
+  client: DynamoDBDocumentClient,
+  table: string,
+): Pick<AccountEvents, "recent" | "all"> {
+  return {
     async recent(customerNumber, limit) {
       const out = await client.send(
         new QueryCommand({

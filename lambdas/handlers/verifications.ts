@@ -1,6 +1,6 @@
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { APIGatewayProxyEvent, Context } from "aws-lambda";
-import { accountEvents } from "../adapters/account-events";
+import { accountEventRecorder } from "../adapters/account-events";
 import { challengeOutbox } from "../adapters/challenge-outbox";
 import { documentClient } from "../adapters/dynamodb";
 import { failureBudget } from "../adapters/failure-budget";
@@ -44,7 +44,7 @@ const stepUp = {
   outbox: challengeOutbox(config.stepUp.queueUrl),
 };
 
-const events = accountEvents(client, config.tables.accountEvents);
+const events = accountEventRecorder(client, config.tables.accountEvents);
 
 /**
  * The account's own record of the attempt (support's `status`, the customer's export). A failure to
