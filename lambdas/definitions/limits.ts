@@ -12,3 +12,23 @@ export const API_GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 export const DEFAULT_SUPPORT_PHONE = "1 800 567-6353";
 export const DEFAULT_WEB_ORIGIN = "http://localhost:5173";
+
+/**
+ * How long a confirmation link works, and so how long an unconfirmed enrollment holds its address:
+ * past it the enrollment expires (its Cognito user deleted, the profile back to not enrolled).
+ */
+export const CONFIRMATION_TTL_SECONDS = 24 * 60 * 60;
+
+/**
+ * E-mails that enrollments of one account may send in any 24 hours (confirmation links and "this
+ * address already has a profile" alike): past it, 429 TOO_MANY_ENROLLMENTS. Without a cap, an
+ * account that verifies over and over would be a relay to any address.
+ */
+export const ENROLLMENT_EMAILS_PER_DAY = 3;
+export const ENROLLMENT_EMAILS_WINDOW_SECONDS = 24 * 60 * 60;
+
+/**
+ * Longer than the enrollment function's timeout (10 s), so that a lock outlives the request that
+ * holds it: no request can lose its lock while still running.
+ */
+export const ENROLLMENT_LOCK_SECONDS = 30;

@@ -9,12 +9,17 @@ import fc from "fast-check";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { cognitoIdentity } from "../../lambdas/adapters/cognito-identity";
 import { createDocumentClient } from "../../lambdas/adapters/dynamodb";
+import { enrollmentEmailQuota } from "../../lambdas/adapters/enrollment-quota";
 import { decodePepper } from "../../lambdas/adapters/pepper";
 import { profileStore } from "../../lambdas/adapters/profile-store";
 import { confirmationTokens, verificationTokens } from "../../lambdas/adapters/security-store";
 import { sesClient, sesMailer } from "../../lambdas/adapters/ses-mailer";
 import { profilesTable, securityTable } from "../../lambdas/definitions/tables";
-import { ENROLLMENT_LOCK_SECONDS, enroll } from "../../lambdas/domain/enrollment/enroll";
+import {
+  ENROLLMENT_EMAIL_QUOTA,
+  ENROLLMENT_LOCK_SECONDS,
+  enroll,
+} from "../../lambdas/domain/enrollment/enroll";
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../../local/settings";
 import { apiWorld } from "../support/api-client";
 import { startLocalApi } from "../support/local-api";
@@ -174,6 +179,7 @@ describe("a failure between any two steps leaves nothing orphaned", () => {
           "mailer",
           sesMailer(sesClient(), { from: "test@example.com", supportPhone: "1 800 567-6353" }),
         ),
+        emailQuota: once("emailQuota", enrollmentEmailQuota(client, security, ENROLLMENT_EMAIL_QUOTA)),
         pepper: decodePepper(readFileSync(environment.PEPPER_FILE as string, "utf8").trim()),
         webBaseUrl: "http://localhost:5173",
         now: () => new Date(),
