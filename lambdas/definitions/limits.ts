@@ -32,3 +32,10 @@ export const ENROLLMENT_EMAILS_WINDOW_SECONDS = 24 * 60 * 60;
  * holds it: no request can lose its lock while still running.
  */
 export const ENROLLMENT_LOCK_SECONDS = 30;
+
+/**
+ * How often unconfirmed enrollments are swept (the schedule on AWS, a timer under `npm start`). An
+ * enrollment that another account needs is expired on the spot; the sweep bounds how long any other
+ * expired one lingers (24 hours plus this).
+ */
+export const ENROLLMENT_SWEEP_INTERVAL_MINUTES = 60;

@@ -3,6 +3,7 @@ import * as iam from "aws-cdk-lib/aws-iam";
 import * as scheduler from "aws-cdk-lib/aws-scheduler";
 import * as schedulerTargets from "aws-cdk-lib/aws-scheduler-targets";
 import { Construct } from "constructs";
+import { ENROLLMENT_SWEEP_INTERVAL_MINUTES } from "../../lambdas/definitions/limits";
 import { PENDING_INDEX, profilesTable } from "../../lambdas/definitions/tables";
 import type { StageConfig } from "../config/stages";
 import type { GrantableResources } from "../stacks/function-grants";
@@ -22,11 +23,8 @@ export const enrollmentSweeperFunction = {
   description: "Hourly: unconfirmed enrollments 24 hours old expire (users deleted, addresses freed)",
 } as const;
 
-/**
- * How often the sweep runs. An enrollment that another account needs is expired on the spot by that
- * enrollment; the sweep only bounds how long an expired one lingers otherwise (24 h + this).
- */
-export const SWEEP_RATE = Duration.hours(1);
+/** How often the sweep runs (limits.ts, shared with the local stack's timer). */
+export const SWEEP_RATE = Duration.minutes(ENROLLMENT_SWEEP_INTERVAL_MINUTES);
 
 /**
  * Unconfirmed enrollments expire 24 hours after they began (contract §4): a schedule invokes the
