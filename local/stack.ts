@@ -15,6 +15,7 @@ import { startCognito } from "./emulators/cognito";
 import { checkJava, startDynamoDb } from "./emulators/dynamodb";
 import { type ManagedProcess, portIsFree, StartupError } from "./emulators/process";
 import { startSes } from "./emulators/ses";
+import { type SweepTimer, startSweepTimer } from "./enrollment-sweep";
 import { createApiServer } from "./http-adapter";
 import { localTargetAt } from "./import/target";
 import {
@@ -52,6 +53,11 @@ export interface LocalStackOptions {
   readonly serveApi?: boolean;
   /** Load the demo customers (npm start). */
   readonly demo?: boolean;
+  /**
+   * Sweep expired enrollments at start and then at this interval (npm start: the AWS schedule's
+   * stand-in). Tests leave it off: a sweep of their own runs on an injected clock.
+   */
+  readonly sweepEveryMs?: number;
   readonly onProgress?: (step: string) => void;
 }
 
@@ -122,7 +128,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const logs = join(options.dir, "logs");
   const running: ManagedProcess[] = [];
   let server: Server | undefined;
+  let sweep: SweepTimer | undefined;
   const stop = async () => {
+    await sweep?.stop();
     if (server) await new Promise<void>((done) => server?.close(() => done()));
     await Promise.all(running.map((p) => p.stop()));
   };
@@ -190,6 +198,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       });
     }
     Object.assign(process.env, environment);
+    if (options.sweepEveryMs !== undefined) {
+      progress("sweeping expired enrollments (and again every so often)");
+      sweep = startSweepTimer(endpoints, options.sweepEveryMs, (line) => progress(line));
+    }
     if (serveApi) {
       progress("serving the API");
       server = createApiServer();

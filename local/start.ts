@@ -1,5 +1,6 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { ENROLLMENT_SWEEP_INTERVAL_MINUTES } from "../lambdas/definitions/limits";
 import { StartupError } from "./emulators/process";
 import { localDir, portsFromEnv, SettingsError } from "./settings";
 import { startLocalStack } from "./stack";
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
     persist: true,
     demo: true,
     fresh: args.includes("--fresh"),
+    sweepEveryMs: ENROLLMENT_SWEEP_INTERVAL_MINUTES * 60 * 1000,
     onProgress: (step) => process.stdout.write(`… ${step}\n`),
   });
   const endpointsFile = join(localDir, "endpoints.json");

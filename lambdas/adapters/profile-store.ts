@@ -1,9 +1,10 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { profilesTable } from "../definitions/tables";
+import { PENDING_INDEX, profilesTable } from "../definitions/tables";
 import type {
   AccountContacts,
   AccountDirectory,
   AccountSecrets,
+  PendingEnrollments,
   Profile,
   ProfileStore,
 } from "../domain/enrollment/ports";
@@ -47,10 +48,15 @@ export function profileStore(client: DynamoDBDocumentClient, table: string): Pro
             Key: { customerNumber },
             UpdateExpression:
               "SET enrollmentId = :id, lockOwner = :owner, lockedUntil = :until, pendingEmail = :email, pendingLanguage = :lang, " +
-              "#status = if_not_exists(#status, :pending), billing = if_not_exists(billing, :paper), updatedAt = :iso " +
+              "#status = if_not_exists(#status, :pending), billing = if_not_exists(billing, :paper), updatedAt = :iso, " +
+              // The first attempt starts the 24 hours, so that even one that never completed (a
+              // crash after creating its user) expires; a completed enrollment restarts them.
+              "pendingSince = if_not_exists(pendingSince, :now) " +
               "ADD cognitoEmails :emails",
+            // A profile with no status (an expired enrollment) is not enrolled: `<>` alone is false
+            // for a missing attribute.
             ConditionExpression:
-              "attribute_not_exists(customerNumber) OR (#status <> :active AND " +
+              "attribute_not_exists(customerNumber) OR ((attribute_not_exists(#status) OR #status <> :active) AND " +
               "(attribute_not_exists(lockedUntil) OR lockedUntil < :now))",
             ExpressionAttributeNames: { "#status": "status" },
             ExpressionAttributeValues: {
@@ -93,14 +99,33 @@ export function profileStore(client: DynamoDBDocumentClient, table: string): Pro
       );
     },
 
-    async complete(customerNumber, enrollment) {
+    async dropConfirmation(customerNumber, lock, email) {
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: { customerNumber },
+            UpdateExpression: "REMOVE confirmationTokenHash",
+            ConditionExpression: "lockOwner = :owner AND email = :email AND #status <> :active",
+            ExpressionAttributeNames: { "#status": "status" },
+            ExpressionAttributeValues: { ":owner": lock.lockOwner, ":email": email, ":active": "ACTIVE" },
+          }),
+        );
+      } catch (error) {
+        // Not the profile's address (an older attempt's), or the lock is gone: no link to drop.
+        if (!isConditionFailure(error)) throw error;
+      }
+    },
+
+    async complete(customerNumber, enrollment, now) {
       await client.send(
         new UpdateCommand({
           TableName: table,
           Key: { customerNumber },
           UpdateExpression:
             "SET email = :email, #language = :lang, confirmationTokenHash = :hash, completedEnrollmentId = :id, " +
-            "#status = :pending, lockedUntil = :zero REMOVE pendingEmail, pendingLanguage ADD completedEnrollments :ids",
+            "#status = :pending, lockedUntil = :zero, pendingSince = :since " +
+            "REMOVE pendingEmail, pendingLanguage ADD completedEnrollments :ids",
           ConditionExpression: "lockOwner = :owner AND #status <> :active",
           ExpressionAttributeNames: { "#status": "status", "#language": "language" },
           ExpressionAttributeValues: {
@@ -113,6 +138,7 @@ export function profileStore(client: DynamoDBDocumentClient, table: string): Pro
             ":pending": "PENDING_CONFIRMATION",
             ":active": "ACTIVE",
             ":zero": 0,
+            ":since": now.getTime(),
           },
         }),
       );
@@ -126,10 +152,12 @@ export function profileStore(client: DynamoDBDocumentClient, table: string): Pro
             Key: { customerNumber },
             UpdateExpression:
               "SET lockedUntil = :zero REMOVE pendingEmail, pendingLanguage DELETE cognitoEmails :emails",
-            ConditionExpression: "enrollmentId = :id",
+            // The request holding the lock, not any copy of it (same enrollment id): a copy whose
+            // lock ran out must not undo the writes of the one that holds it now.
+            ConditionExpression: "lockOwner = :owner",
             ExpressionAttributeValues: {
               ":zero": 0,
-              ":id": enrollment.id,
+              ":owner": enrollment.lockOwner,
               ":emails": new Set([enrollment.email]),
             },
           }),
@@ -178,8 +206,10 @@ export function profileStore(client: DynamoDBDocumentClient, table: string): Pro
           new UpdateCommand({
             TableName: table,
             Key: { customerNumber },
+            // Out of the pending index: an ACTIVE profile never expires.
             UpdateExpression:
-              "SET #status = :active, billing = :electronic, activatedAt = :iso, electronicSince = :iso, emailVerified = :true",
+              "SET #status = :active, billing = :electronic, activatedAt = :iso, electronicSince = :iso, emailVerified = :true " +
+              "REMOVE pendingSince",
             ConditionExpression:
               "confirmationTokenHash = :hash AND attribute_not_exists(pendingEmail) AND #status <> :active",
             ExpressionAttributeNames: { "#status": "status" },
@@ -197,6 +227,86 @@ export function profileStore(client: DynamoDBDocumentClient, table: string): Pro
         if (isConditionFailure(error)) return false;
         throw error;
       }
+    },
+
+    async beginExpiry(customerNumber, lock, now, startedBy, lockSeconds) {
+      const nowMs = now.getTime();
+      try {
+        const out = await client.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: { customerNumber },
+            // The link dies first: whatever fails after, it can no longer confirm anything.
+            UpdateExpression: "SET lockOwner = :owner, lockedUntil = :until REMOVE confirmationTokenHash",
+            ConditionExpression:
+              "#status = :pending AND pendingSince <= :startedBy AND " +
+              "(attribute_not_exists(lockedUntil) OR lockedUntil < :now)",
+            ExpressionAttributeNames: { "#status": "status" },
+            ExpressionAttributeValues: {
+              ":owner": lock.lockOwner,
+              ":until": nowMs + lockSeconds * 1000,
+              ":pending": "PENDING_CONFIRMATION",
+              ":startedBy": startedBy.getTime(),
+              ":now": nowMs,
+            },
+            ReturnValues: "ALL_NEW",
+          }),
+        );
+        return toProfile(out.Attributes) ?? null;
+      } catch (error) {
+        if (isConditionFailure(error)) return null;
+        throw error;
+      }
+    },
+
+    async finishExpiry(customerNumber, lock, now) {
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: { customerNumber },
+            // Back to not enrolled; the billing preference (paper) and any bounce flag stay.
+            UpdateExpression:
+              "SET lockedUntil = :zero, expiredAt = :iso, updatedAt = :iso " +
+              "REMOVE #status, email, #language, confirmationTokenHash, pendingSince, pendingEmail, pendingLanguage, " +
+              "completedEnrollmentId, emailSentFor, cognitoEmails",
+            ConditionExpression: "lockOwner = :owner",
+            ExpressionAttributeNames: { "#status": "status", "#language": "language" },
+            ExpressionAttributeValues: { ":zero": 0, ":iso": now.toISOString(), ":owner": lock.lockOwner },
+          }),
+        );
+        return true;
+      } catch (error) {
+        // The lock ran out and an enrollment took the account meanwhile: the profile is its now.
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
+    },
+  };
+}
+
+/** The unconfirmed enrollments by when they began, through the sparse `pendingSince` index. */
+export function pendingEnrollments(client: DynamoDBDocumentClient, table: string): PendingEnrollments {
+  return {
+    async *startedBy(startedBy) {
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await client.send(
+          new QueryCommand({
+            TableName: table,
+            IndexName: PENDING_INDEX,
+            KeyConditionExpression: "#status = :pending AND pendingSince <= :startedBy",
+            ExpressionAttributeNames: { "#status": "status" },
+            ExpressionAttributeValues: {
+              ":pending": "PENDING_CONFIRMATION",
+              ":startedBy": startedBy.getTime(),
+            },
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          }),
+        );
+        for (const item of page.Items ?? []) yield String(item.customerNumber);
+        start = page.LastEvaluatedKey;
+      } while (start);
     },
   };
 }

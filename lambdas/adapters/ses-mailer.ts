@@ -4,6 +4,7 @@ import { billAvailableEmail } from "../domain/emails/bill-available-email";
 import { confirmationEmail } from "../domain/emails/confirmation-email";
 import type { RenderedEmail } from "../domain/emails/html";
 import { profileCreatedEmail } from "../domain/emails/profile-created-email";
+import { profileExistsEmail } from "../domain/emails/profile-exists-email";
 import { stepUpCodeEmail } from "../domain/emails/step-up-code-email";
 import {
   DependencyUnavailableError,
@@ -86,6 +87,19 @@ export function sesMailer(client: SESv2Client, settings: SesSettings & { support
         settings,
         mail.to,
         confirmationEmail({ language: mail.language, link: mail.link, supportPhone: settings.supportPhone }),
+      );
+    },
+    async sendProfileExists(mail) {
+      await sendEmail(
+        client,
+        settings,
+        mail.to,
+        profileExistsEmail({
+          language: mail.language,
+          siteUrl: mail.siteUrl,
+          supportPhone: settings.supportPhone,
+        }),
+        { kind: "profile-exists" },
       );
     },
   };

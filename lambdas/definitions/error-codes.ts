@@ -52,15 +52,15 @@ export const errors = {
     fr: "Ce compte est déjà inscrit aux Services en ligne. Connectez-vous avec votre adresse courriel.",
     en: "This account is already enrolled in online services. Sign in with your e-mail address.",
   },
-  EMAIL_IN_USE: {
-    status: 409,
-    fr: "Cette adresse courriel est déjà utilisée par un autre compte. Utilisez une autre adresse.",
-    en: "This e-mail address is already used by another account. Use another address.",
-  },
   ENROLLMENT_IN_PROGRESS: {
     status: 409,
     fr: "Une inscription pour ce compte est en cours. Réessayez dans quelques instants.",
     en: "An enrollment for this account is in progress. Try again in a few moments.",
+  },
+  TOO_MANY_ENROLLMENTS: {
+    status: 429,
+    fr: "Trop d'inscriptions pour ce compte aujourd'hui. Réessayez plus tard ou communiquez avec notre service à la clientèle au {supportPhone}.",
+    en: "Too many enrollments for this account today. Try again later or call our customer service at {supportPhone}.",
   },
   INVALID_TOKEN: {
     status: 401,

@@ -32,3 +32,30 @@ export const MAX_BILLS_CURSOR_LENGTH = 256;
  * the sum of every cache between such a change and a refusal, must stay within it.
  */
 export const ACCESS_LOSS_DEADLINE_SECONDS = 5 * 60;
+
+/**
+ * How long a confirmation link works, and so how long an unconfirmed enrollment holds its address:
+ * past it the enrollment expires (its Cognito user deleted, the profile back to not enrolled).
+ */
+export const CONFIRMATION_TTL_SECONDS = 24 * 60 * 60;
+
+/**
+ * E-mails that enrollments of one account may send in any 24 hours (confirmation links and "this
+ * address already has a profile" alike): past it, 429 TOO_MANY_ENROLLMENTS. Without a cap, an
+ * account that verifies over and over would be a relay to any address.
+ */
+export const ENROLLMENT_EMAILS_PER_DAY = 3;
+export const ENROLLMENT_EMAILS_WINDOW_SECONDS = 24 * 60 * 60;
+
+/**
+ * Longer than the enrollment function's timeout (10 s), so that a lock outlives the request that
+ * holds it: no request can lose its lock while still running.
+ */
+export const ENROLLMENT_LOCK_SECONDS = 30;
+
+/**
+ * How often unconfirmed enrollments are swept (the schedule on AWS, a timer under `npm start`). An
+ * enrollment that another account needs is expired on the spot; the sweep bounds how long any other
+ * expired one lingers (24 hours plus this).
+ */
+export const ENROLLMENT_SWEEP_INTERVAL_MINUTES = 60;

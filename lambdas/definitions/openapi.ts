@@ -235,10 +235,18 @@ export const operationDocs: Readonly<Partial<Record<ApiFunctionName, OperationDo
     description: {
       fr:
         "Crée l'utilisateur Cognito et envoie le courriel de confirmation. La même requête répétée (même " +
-        "jeton, même courriel) rend le même 201 sans rien créer de plus.",
+        "jeton, même courriel) rend le même 201 sans rien créer de plus. Une adresse qui a déjà le profil " +
+        "d'un autre compte n'est pas révélée : le même 201, rien n'est créé, et cette adresse reçoit plutôt " +
+        "un message lui disant qu'elle a déjà un profil. Au plus 3 courriels d'inscription par compte en " +
+        "24 heures (429 avec Retry-After au-delà ; la même requête répétée ne compte qu'une fois). Une " +
+        "inscription non confirmée en 24 heures expire et libère son adresse.",
       en:
         "Creates the Cognito user and sends the confirmation e-mail. The same request repeated (same " +
-        "token, same e-mail) returns the same 201 and creates nothing new.",
+        "token, same e-mail) returns the same 201 and creates nothing new. An address that already has " +
+        "another account's profile is not revealed: the same 201, nothing is created, and that address " +
+        "is told instead that it already has a profile. At most 3 enrollment e-mails per account within " +
+        "24 hours (429 with Retry-After past it; the same request repeated counts once). An enrollment " +
+        "not confirmed within 24 hours expires and frees its address.",
     },
     request: "EnrollmentRequest",
     success: {
@@ -252,8 +260,8 @@ export const operationDocs: Readonly<Partial<Record<ApiFunctionName, OperationDo
     errors: [
       "INVALID_TOKEN",
       "ALREADY_ENROLLED",
-      "EMAIL_IN_USE",
       "ENROLLMENT_IN_PROGRESS",
+      "TOO_MANY_ENROLLMENTS",
       "SERVICE_UNAVAILABLE",
     ],
   },
@@ -431,9 +439,13 @@ const authErrors: readonly ErrorCode[] = ["UNAUTHORIZED", "FORBIDDEN"];
  */
 const gatewayErrors: readonly ErrorCode[] = ["TOO_MANY_REQUESTS"];
 
-/** Errors whose response carries Retry-After (seconds): the lockout, the lock wait, a throttled dependency. */
+/**
+ * Errors whose response carries Retry-After (seconds): the lockout, the enrollment e-mail cap, the
+ * lock wait, a throttled dependency.
+ */
 const retryAfterCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   "TOO_MANY_ATTEMPTS",
+  "TOO_MANY_ENROLLMENTS",
   "ENROLLMENT_IN_PROGRESS",
   "SERVICE_UNAVAILABLE",
 ]);

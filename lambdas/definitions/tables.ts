@@ -71,9 +71,15 @@ export const billsTable = {
   ],
 } as const satisfies TableDefinition;
 
+/** The profiles index of unconfirmed enrollments by when they began (the expiry sweep's). */
+export const PENDING_INDEX = "pendingSince";
+
 /**
  * The enrollment state of each account: profile status, e-mail, billing preference, activation.
- * The index on `email` finds the account of an address that bounced or complained.
+ * The index on `email` finds the account of an address that bounced or complained. The sparse
+ * `pendingSince` index holds only the profiles that carry `pendingSince` (epoch ms, set while an
+ * enrollment is unconfirmed, removed on activation and expiry), by status: the sweep queries
+ * PENDING_CONFIRMATION up to 24 hours ago. One partition is enough: it holds a day's enrollments.
  */
 export const profilesTable = {
   id: "Profiles",
@@ -83,6 +89,12 @@ export const profilesTable = {
     {
       name: "byEmail",
       partitionKey: { name: "email", type: "S" },
+      projection: "KEYS_ONLY",
+    },
+    {
+      name: PENDING_INDEX,
+      partitionKey: { name: "status", type: "S" },
+      sortKey: { name: "pendingSince", type: "N" },
       projection: "KEYS_ONLY",
     },
   ],

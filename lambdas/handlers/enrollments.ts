@@ -1,6 +1,7 @@
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { cognitoClient, cognitoIdentity } from "../adapters/cognito-identity";
 import { documentClient } from "../adapters/dynamodb";
+import { enrollmentEmailQuota } from "../adapters/enrollment-quota";
 import { logger, maskCustomerNumber, metrics } from "../adapters/observability";
 import { loadConfirmationKey } from "../adapters/pepper";
 import { profileStore } from "../adapters/profile-store";
@@ -9,7 +10,7 @@ import { confirmationTokens, verificationTokens } from "../adapters/security-sto
 import { sesClient, sesMailer } from "../adapters/ses-mailer";
 import { enrollmentRequest } from "../definitions/schemas";
 import { ApiError } from "../domain/api-error";
-import { enroll } from "../domain/enrollment/enroll";
+import { ENROLLMENT_EMAIL_QUOTA, enroll } from "../domain/enrollment/enroll";
 import { httpApi } from "../middleware/http-api";
 
 const config = runtimeConfig();
@@ -20,6 +21,7 @@ const deps = {
   profiles: profileStore(client, config.tables.profiles),
   identity: cognitoIdentity(cognitoClient(), config.userPoolId()),
   mailer: sesMailer(sesClient(), { ...config.ses, supportPhone: config.supportPhone }),
+  emailQuota: enrollmentEmailQuota(client, config.tables.security, ENROLLMENT_EMAIL_QUOTA),
   webBaseUrl: config.webBaseUrl,
   now: () => new Date(),
 };
@@ -30,13 +32,19 @@ export const handler = httpApi({ body: enrollmentRequest }, async ({ body, event
   logger.info("enrollment", {
     audit: "enrollment",
     outcome: result.outcome,
-    ...(result.outcome === "created" ? { customer: maskCustomerNumber(result.customerNumber) } : {}),
+    ...("customerNumber" in result ? { customer: maskCustomerNumber(result.customerNumber) } : {}),
     sourceIp: event.requestContext?.identity?.sourceIp,
     requestId: event.requestContext?.requestId,
   });
   switch (result.outcome) {
     case "created":
-      metrics.addMetric("EnrollmentCreated", MetricUnit.Count, 1);
+    case "address-taken":
+      // One answer for both: whether another account uses the address is not revealed.
+      metrics.addMetric(
+        result.outcome === "created" ? "EnrollmentCreated" : "EnrollmentAddressTaken",
+        MetricUnit.Count,
+        1,
+      );
       return {
         statusCode: 201,
         body: { customerNumber: result.customerNumber, email: result.email, status: result.status },
@@ -47,7 +55,9 @@ export const handler = httpApi({ body: enrollmentRequest }, async ({ body, event
       throw new ApiError("ALREADY_ENROLLED");
     case "in-progress":
       throw new ApiError("ENROLLMENT_IN_PROGRESS", { headers: { "Retry-After": "5" } });
-    case "email-in-use":
-      throw new ApiError("EMAIL_IN_USE");
+    case "too-many-enrollments":
+      throw new ApiError("TOO_MANY_ENROLLMENTS", {
+        headers: { "Retry-After": String(result.retryAfterSeconds) },
+      });
   }
 });

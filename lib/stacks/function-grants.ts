@@ -112,7 +112,8 @@ export const functionGrants: Readonly<Record<ApiFunctionName, FunctionGrants>> =
       Accounts: { actions: ["GetItem"] },
     },
     sendEmail: true,
-    userPoolActions: ["cognito-idp:AdminUpdateUserAttributes"],
+    // Reads whose the user is (a link confirms only its own account's user), marks it verified.
+    userPoolActions: ["cognito-idp:AdminGetUser", "cognito-idp:AdminUpdateUserAttributes"],
   },
   // The signed-in customer's routes: the customer number comes from the authorizer.
   // Reads the profile, changes billing and language (conditional updates); the language also

@@ -22,6 +22,7 @@ import { resourcePrefix, type StageConfig } from "../config/stages";
 import { AlarmTopic } from "../constructs/alarm-topic";
 import { ApiFunction } from "../constructs/api-function";
 import { ApiWebAcl } from "../constructs/api-web-acl";
+import { EnrollmentSweep } from "../constructs/enrollment-sweep";
 import { NoticePipeline } from "../constructs/notice-pipeline";
 import { StepUpPipeline } from "../constructs/step-up-pipeline";
 import { VerificationAlarms } from "../constructs/verification-alarms";
@@ -82,6 +83,8 @@ export class StatelessStack extends Stack {
   readonly webAcl: ApiWebAcl;
   readonly notices: NoticePipeline;
   readonly stepUp: StepUpPipeline;
+  /** The hourly expiry of unconfirmed enrollments. */
+  readonly enrollmentSweep: EnrollmentSweep;
   readonly verificationAlarms: VerificationAlarms;
   /** The one SNS topic of the stage's alarms. */
   readonly alarms: AlarmTopic;
@@ -147,6 +150,12 @@ export class StatelessStack extends Stack {
 
     this.notices = new NoticePipeline(this, "Notices", { stage, prefix, resources, environment });
     this.stepUp.addSender({ resources, environment });
+    this.enrollmentSweep = new EnrollmentSweep(this, "EnrollmentSweep", {
+      stage,
+      prefix,
+      resources,
+      environment,
+    });
     this.verificationAlarms = new VerificationAlarms(this, "VerificationAlarms", { stage, prefix });
     // Every alarm of the stage tells the one topic. OK too where OK means the problem is over; an
     // entry into step-up "ends" five minutes later whatever the attack does, so it only fires.

@@ -2,6 +2,7 @@ import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { cognitoIdentity } from "../../lambdas/adapters/cognito-identity";
 import { createDocumentClient } from "../../lambdas/adapters/dynamodb";
+import { enrollmentEmailQuota } from "../../lambdas/adapters/enrollment-quota";
 import { accountDirectory, profileStore } from "../../lambdas/adapters/profile-store";
 import {
   attemptLimiter,
@@ -10,7 +11,7 @@ import {
 } from "../../lambdas/adapters/security-store";
 import { accountsTable, profilesTable, securityTable, tableName } from "../../lambdas/definitions/tables";
 import { confirmEmail } from "../../lambdas/domain/enrollment/confirm-email";
-import { enroll } from "../../lambdas/domain/enrollment/enroll";
+import { ENROLLMENT_EMAIL_QUOTA, enroll } from "../../lambdas/domain/enrollment/enroll";
 import type { ConfirmationMail } from "../../lambdas/domain/enrollment/ports";
 import { verifyOwnership } from "../../lambdas/domain/enrollment/verify-ownership";
 import type { KeyRing } from "../../lambdas/domain/key-ring";
@@ -79,7 +80,12 @@ export async function ensureEnrolledDemo(options: {
         confirmationTokens: confirmationTokens(client, tables.security),
         profiles,
         identity,
-        mailer: { sendConfirmation: async (mail) => void sent.push(mail) },
+        mailer: {
+          sendConfirmation: async (mail) => void sent.push(mail),
+          // Its address is the demo's own: it never has another account's profile.
+          sendProfileExists: async () => undefined,
+        },
+        emailQuota: enrollmentEmailQuota(client, tables.security, ENROLLMENT_EMAIL_QUOTA),
         confirmationKey: options.confirmationKey,
         webBaseUrl: "http://localhost",
         now,

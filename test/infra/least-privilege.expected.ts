@@ -48,7 +48,6 @@ export const expectedAccess: Readonly<Record<string, ExpectedAccess>> = {
     },
     neverSent: {
       "cognito-idp:AdminCreateUser": "cognitoIdentity().createUser, which only the enrollment calls",
-      "cognito-idp:AdminGetUser": "cognitoIdentity().customerNumberOf, which only the enrollment calls",
       "cognito-idp:AdminSetUserPassword": "cognitoIdentity().setPassword, which only the enrollment calls",
       "cognito-idp:AdminDeleteUser": "cognitoIdentity().deleteUser, which only the enrollment calls",
       "dynamodb:PutItem": "confirmationTokens().store, which only the enrollment calls",
@@ -63,6 +62,17 @@ export const expectedAccess: Readonly<Record<string, ExpectedAccess>> = {
   authorizer: {
     tables: { Profiles: ["GetItem"] },
     neverSent: { "dynamodb:UpdateItem": "customerProfiles().update, which only me calls" },
+  },
+  // Expires unconfirmed enrollments 24 h old: finds them on the pendingSince index, clears the
+  // profile, deletes the account's Cognito users (after checking whose they are).
+  "enrollment-sweeper": {
+    tables: { Profiles: ["GetItem", "UpdateItem"], "Profiles/index/pendingSince": ["Query"] },
+    neverSent: {
+      "cognito-idp:AdminCreateUser": "cognitoIdentity().createUser, which only the enrollment calls",
+      "cognito-idp:AdminSetUserPassword": "cognitoIdentity().setPassword, which only the enrollment calls",
+      "cognito-idp:AdminUpdateUserAttributes":
+        "cognitoIdentity().markEmailVerified, which only the confirmation calls",
+    },
   },
   "step-up-codes": {
     tables: { Security: ["GetItem"], Accounts: ["GetItem"] },

@@ -66,10 +66,10 @@ describe.each(stageNames)("stateless stack, stage %s", (stageName) => {
 
   it("has one function per apiFunctions entry and the authorizer, on the defined runtime and architecture", () => {
     const functions = template.findResources("AWS::Lambda::Function");
-    // The API functions, the authorizer of the signed-in routes, the notice pipeline's functions and
-    // the step-up code sender.
+    // The API functions, the authorizer of the signed-in routes, the notice pipeline's functions,
+    // the step-up code sender and the enrollment sweeper.
     expect(Object.keys(functions)).toHaveLength(
-      Object.keys(apiFunctions).length + 1 + Object.keys(noticeFunctions).length + 1,
+      Object.keys(apiFunctions).length + 1 + Object.keys(noticeFunctions).length + 1 + 1,
     );
     for (const fn of Object.values(functions)) {
       expect(fn.Properties.Runtime).toBe("nodejs24.x");

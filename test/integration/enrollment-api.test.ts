@@ -218,19 +218,77 @@ describe("enrollment and confirmation", () => {
     expect((await world.enroll(token, `right.${n}@example.com`)).status).toBe(201);
   });
 
-  it("409 EMAIL_IN_USE when another account's profile has the e-mail", async () => {
+  it("an address with another account's profile, in any letter case: the same 201, nothing created, the address told", async () => {
     const a = customer();
     const b = customer();
     await world.seedAccount(a);
     await world.seedAccount(b);
     const email = `shared.${a}@example.com`;
+    const free = `free.${b}@example.com`;
     expect((await world.enroll(await verified(a), email)).status).toBe(201);
-    const res = await world.enroll(await verified(b), email);
-    expect(res.status).toBe(409);
-    expect((res.json.error as { code: string }).code).toBe("EMAIL_IN_USE");
-    expect(await world.usersOf(b)).toEqual([]);
-    // The account is not stuck: another address works at once.
-    expect((await world.enroll(await verified(b), `own.${b}@example.com`)).status).toBe(201);
+    const [link] = await world.confirmationTokensSentTo(email);
+    expect((await world.confirm(link as string)).status).toBe(200);
+
+    // The answer for a free address and for one in use, byte for byte (but the address itself).
+    const toFree = await world.enroll(await verified(b), free);
+    const inUse = await world.enroll(await verified(b), `Shared.${a}@EXAMPLE.com`, undefined, "en");
+    expect([inUse.status, inUse.json]).toEqual([
+      201,
+      { customerNumber: b, email, status: "PENDING_CONFIRMATION" },
+    ]);
+    expect(toFree.text.replace(free, email)).toBe(inUse.text);
+    const headers = (h: Headers) => [...h.entries()].filter(([k]) => k !== "date" && k !== "content-length");
+    expect(headers(inUse.headers)).toEqual(headers(toFree.headers));
+
+    // No user for b with it, no link to it: the "already has a profile" message instead, in English.
+    expect(await world.usersOf(b)).toEqual([free]);
+    expect(await world.usersOf(a)).toEqual([email]);
+    expect(await world.confirmationTokensSentTo(email)).toEqual([link]);
+    const told = (await world.mailsTo(email)).at(-1);
+    expect(told?.subject).toBe("You already have an online services profile – Cablevision");
+    expect(told?.text).toContain("Forgot password");
+    expect(told?.text).not.toMatch(/token=/);
+    // b's own enrollment is intact: its link still works.
+    const [freeLink] = await world.confirmationTokensSentTo(free);
+    expect((await world.confirm(freeLink as string)).status).toBe(200);
+  });
+
+  it("429 TOO_MANY_ENROLLMENTS with Retry-After past 3 enrollment e-mails a day; a repeat does not count", async () => {
+    const n = customer();
+    const holder = customer();
+    await world.seedAccount(n);
+    await world.seedAccount(holder);
+    const taken = `taken.${holder}@example.com`;
+    expect((await world.enroll(await verified(holder), taken)).status).toBe(201);
+
+    const first = await verified(n);
+    expect((await world.enroll(first, `one.${n}@example.com`)).status).toBe(201);
+    // The same request repeated: the same 201, the same one slot.
+    expect((await world.enroll(first, `one.${n}@example.com`)).status).toBe(201);
+    // An address in use takes a slot too (its owner is e-mailed).
+    expect((await world.enroll(await verified(n), taken)).status).toBe(201);
+    expect((await world.enroll(await verified(n), `two.${n}@example.com`)).status).toBe(201);
+
+    for (const email of [`three.${n}@example.com`, taken]) {
+      const refused = await world.post(
+        "/v1/enrollments",
+        { verificationToken: await verified(n), email, password: "un mot de passe sûr", language: "fr" },
+        { "Accept-Language": "en", Origin: "http://localhost:5173" },
+      );
+      expect(refused.status).toBe(429);
+      const error = refused.json.error as { code: string; message: string };
+      expect(error.code).toBe("TOO_MANY_ENROLLMENTS");
+      expect(error.message).toMatch(/^Too many enrollments for this account today.*1 800 567-6353/);
+      const retryAfter = Number(refused.headers.get("retry-after"));
+      expect(retryAfter).toBeGreaterThan(24 * 3600 - 120);
+      expect(retryAfter).toBeLessThanOrEqual(24 * 3600);
+      expect(refused.headers.get("access-control-expose-headers")).toBe("Retry-After");
+    }
+    expect(await world.mailsTo(`three.${n}@example.com`)).toEqual([]);
+    expect((await world.mailsTo(taken)).length).toBe(2);
+    expect(await world.usersOf(n)).toEqual([`two.${n}@example.com`]);
+    // The repeat of an earlier request still gets its 201 past the cap.
+    expect((await world.enroll(first, `one.${n}@example.com`)).status).toBe(201);
   });
 
   it("replaces an unconfirmed profile: the old link stops working, the new one works", async () => {
@@ -255,10 +313,13 @@ describe("enrollment and confirmation", () => {
     const emails = tokens.map((_, i) => `race${i}.${n}@example.com`);
     const results = await Promise.all(tokens.map((t, i) => world.enroll(t, emails[i] as string)));
     const statuses = results.map((r) => r.status);
-    expect(statuses.every((s) => s === 201 || s === 409)).toBe(true);
+    // 429 once the account's 3 enrollment e-mails of the day are taken.
+    expect(statuses.every((s) => s === 201 || s === 409 || s === 429)).toBe(true);
     expect(statuses).toContain(201);
-    for (const r of results.filter((x) => x.status === 409)) {
-      expect((r.json.error as { code: string }).code).toBe("ENROLLMENT_IN_PROGRESS");
+    for (const r of results.filter((x) => x.status !== 201)) {
+      expect((r.json.error as { code: string }).code).toBe(
+        r.status === 409 ? "ENROLLMENT_IN_PROGRESS" : "TOO_MANY_ENROLLMENTS",
+      );
     }
     expect(await world.usersOf(n)).toHaveLength(1);
     const links = (await Promise.all(emails.map((e) => world.confirmationTokensSentTo(e)))).flat();

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import {
   AdminCreateUserCommand,
+  AdminGetUserCommand,
   CognitoIdentityProviderClient,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
@@ -9,11 +10,17 @@ import fc from "fast-check";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { cognitoIdentity } from "../../lambdas/adapters/cognito-identity";
 import { createDocumentClient } from "../../lambdas/adapters/dynamodb";
+import { enrollmentEmailQuota } from "../../lambdas/adapters/enrollment-quota";
 import { profileStore } from "../../lambdas/adapters/profile-store";
 import { confirmationTokens, verificationTokens } from "../../lambdas/adapters/security-store";
 import { sesClient, sesMailer } from "../../lambdas/adapters/ses-mailer";
 import { profilesTable, securityTable } from "../../lambdas/definitions/tables";
-import { ENROLLMENT_LOCK_SECONDS, enroll } from "../../lambdas/domain/enrollment/enroll";
+import {
+  ENROLLMENT_EMAIL_QUOTA,
+  ENROLLMENT_LOCK_SECONDS,
+  enroll,
+} from "../../lambdas/domain/enrollment/enroll";
+import { newToken, tokenHash } from "../../lambdas/domain/enrollment/tokens";
 import { currentKey, decodeKeyRing } from "../../lambdas/domain/key-ring";
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../../local/settings";
 import { apiWorld } from "../support/api-client";
@@ -174,6 +181,7 @@ describe("a failure between any two steps leaves nothing orphaned", () => {
           "mailer",
           sesMailer(sesClient(), { from: "test@example.com", supportPhone: "1 800 567-6353" }),
         ),
+        emailQuota: once("emailQuota", enrollmentEmailQuota(client, security, ENROLLMENT_EMAIL_QUOTA)),
         confirmationKey: currentKey(
           decodeKeyRing(readFileSync(environment.CONFIRMATION_KEY_FILE as string, "utf8")),
         ),
@@ -239,6 +247,90 @@ describe("a failure between any two steps leaves nothing orphaned", () => {
       const second = (await world.verifyBill(n)).json.verificationToken as string;
       expect((await world.enroll(second, `whole.${n}@example.com`)).status).toBe(201);
       expect(await world.usersOf(n)).toEqual([`whole.${n}@example.com`]);
+    } finally {
+      close();
+    }
+  });
+
+  /** The user's email_verified attribute, read from the emulator. */
+  async function emailVerified(email: string): Promise<string | undefined> {
+    const { endpoints } = inject("localStack");
+    const cognito = new CognitoIdentityProviderClient({
+      endpoint: endpoints.cognito.endpoint,
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+    });
+    try {
+      const user = await cognito.send(
+        new AdminGetUserCommand({ UserPoolId: endpoints.cognito.userPoolId, Username: email }),
+      );
+      return user.UserAttributes?.find((a) => a.Name === "email_verified")?.Value;
+    } finally {
+      cognito.destroy();
+    }
+  }
+
+  it("an old link never confirms another account's user (issue 11 item 3: the exact sequence)", async () => {
+    const x = customer();
+    const y = customer();
+    await world.seedAccount(x);
+    await world.seedAccount(y);
+    const e0 = `old.${x}@example.com`;
+    const e1 = `new.${x}@example.com`;
+    const request = (verificationToken: string, email: string) => ({
+      verificationToken,
+      email,
+      password: "un mot de passe sûr",
+      language: "fr" as const,
+    });
+    expect(
+      (await world.enroll((await world.verifyBill(x)).json.verificationToken as string, e0)).status,
+    ).toBe(201);
+    const [link0] = await world.confirmationTokensSentTo(e0);
+    // (1) A re-enrollment fails after deleting the old user, before complete().
+    const { deps: injected, close } = deps("profiles.complete");
+    try {
+      const t1 = (await world.verifyBill(x)).json.verificationToken as string;
+      await expect(enroll(request(t1, e1), injected)).rejects.toThrow(
+        "injected failure in profiles.complete",
+      );
+      expect(await world.usersOf(x)).toEqual([e1]);
+      // (2) Another account registers the old address.
+      expect(
+        (await world.enroll((await world.verifyBill(y)).json.verificationToken as string, e0)).status,
+      ).toBe(201);
+      expect(await world.usersOf(y)).toEqual([e0]);
+      // (3) The first account tries that address: in use (the same 201), abandon() removes pendingEmail.
+      expect(
+        (await world.enroll((await world.verifyBill(x)).json.verificationToken as string, e0)).status,
+      ).toBe(201);
+
+      // The old link confirms nothing: not y's user, not x's account.
+      expect((await world.confirm(link0 as string)).status).toBe(401);
+      expect(await emailVerified(e0)).toBe("false");
+      const profile = await injected.profiles.get(x);
+      expect(profile?.status).toBe("PENDING_CONFIRMATION");
+      expect(profile?.confirmationTokenHash).toBeUndefined();
+      // y's own link works.
+      const linkY = (await world.confirmationTokensSentTo(e0)).at(-1) as string;
+      expect(linkY).not.toBe(link0);
+      expect((await world.confirm(linkY)).status).toBe(200);
+      // And x enrolls normally (a day later: its 3 enrollment e-mails of the day are used), ending with
+      // one user and one working link: the orphan of (1) is gone.
+      const e2 = `later.${x}@example.com`;
+      const later = { ...injected, now: () => new Date(Date.now() + (24 * 3600 + 1) * 1000) };
+      // A verification of that day: its token, issued as verifyOwnership issues it.
+      const t2 = newToken();
+      await injected.verificationTokens.issue(
+        tokenHash(t2),
+        x,
+        new Date(later.now().getTime() + 15 * 60 * 1000),
+      );
+      expect((await enroll(request(t2, e2), later)).outcome).toBe("created");
+      expect(await world.usersOf(x)).toEqual([e2]);
+      const links = await world.confirmationTokensSentTo(e2);
+      expect(links).toHaveLength(1);
+      expect((await world.confirm(links[0] as string)).status).toBe(200);
     } finally {
       close();
     }

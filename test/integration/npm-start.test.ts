@@ -89,6 +89,15 @@ describe("npm start", () => {
     expect(notices.stdout.trim().split("\n").at(-1)).toBe(
       "sent 1, skipped-credit 1, skipped-inactive 1, already-sent 0",
     );
+    // The enrollment sweep ran at start; `npm run sweep` runs it again (nothing is 24 hours old).
+    expect(output()).toContain("sweeping expired enrollments");
+    const sweep = spawnSync(process.execPath, ["--import", "tsx", "local/sweep-cli.ts"], {
+      cwd: root,
+      encoding: "utf8",
+      env: { ...process.env, LOCAL_DIR: dir },
+      timeout: 60_000,
+    });
+    expect([sweep.status, sweep.stderr, sweep.stdout]).toEqual([0, "", "expired 0, kept 0, failed 0\n"]);
     child.kill("SIGINT");
     expect(await exitOf(child)).toBe(0);
     for (const port of Object.values(env)) expect(await portIsFree(port)).toBe(true);

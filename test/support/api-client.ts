@@ -77,6 +77,16 @@ export function apiWorld(apiUrl: () => string) {
         .map((m) => /confirmation\?token=([A-Za-z0-9_-]+)/.exec(m.body.text)?.[1])
         .filter((t): t is string => Boolean(t));
     },
+    /** Every e-mail sent to an address (subject and text), oldest first. */
+    async mailsTo(email: string): Promise<{ subject: string; text: string }[]> {
+      const res = await fetch(`${endpoints.ses}/store`);
+      const store = (await res.json()) as {
+        emails: { destination: { to: string[] }; subject: string; body: { text: string } }[];
+      };
+      return store.emails
+        .filter((m) => m.destination.to.includes(email))
+        .map((m) => ({ subject: m.subject, text: m.body.text }));
+    },
     /** E-mails of the Cognito users linked to an account. */
     async usersOf(customerNumber: string): Promise<string[]> {
       const out = await cognito.send(new ListUsersCommand({ UserPoolId: endpoints.cognito.userPoolId }));

@@ -175,8 +175,17 @@ describe("OpenAPI document", () => {
     const enrollments = operation("POST", "/v1/enrollments").responses;
     expect(enrollments["503"]?.headers?.["Retry-After"]).toEqual({ $ref: "#/components/headers/RetryAfter" });
     expect(JSON.stringify(enrollments["409"]?.content?.["application/json"]?.schema)).toContain(
-      JSON.stringify(["ALREADY_ENROLLED", "EMAIL_IN_USE", "ENROLLMENT_IN_PROGRESS"]),
+      JSON.stringify(["ALREADY_ENROLLED", "ENROLLMENT_IN_PROGRESS"]),
     );
+    // An address in use is not revealed (contract §4, v2): no such code; the e-mail cap's 429 instead.
+    expect(JSON.stringify(document)).not.toContain("EMAIL_IN_USE");
+    expect(JSON.stringify(enrollments["429"]?.content?.["application/json"]?.schema)).toContain(
+      JSON.stringify(["TOO_MANY_ENROLLMENTS", "TOO_MANY_REQUESTS"]),
+    );
+    expect(enrollments["429"]?.headers?.["Retry-After"]).toMatchObject({
+      required: false,
+      description: expect.stringContaining("always present with TOO_MANY_ENROLLMENTS"),
+    });
   });
 
   it("documents bodies, Accept-Language and security per route", () => {

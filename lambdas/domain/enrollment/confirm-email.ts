@@ -41,6 +41,10 @@ export async function confirmEmail(token: string, deps: ConfirmationDeps): Promi
   if (profile.status === "ACTIVE") return { outcome: "active" };
   // A newer enrollment is being written: this older link must not activate anything.
   if (profile.pendingEmail !== undefined) return { outcome: "invalid-token" };
+  // A link only confirms its own account's user: the address may have been freed since (its user
+  // deleted by a newer enrollment or an expiry) and registered by another account.
+  if ((await deps.identity.customerNumberOf(profile.email)) !== customerNumber)
+    return { outcome: "invalid-token" };
   // A newer enrollment may have replaced this one (and deleted its user) since the profile was read.
   if (!(await deps.identity.markEmailVerified(profile.email))) return { outcome: "invalid-token" };
   // Before the activation: a failed notice fails the confirmation, whose retry sends it again, so the

@@ -1,7 +1,15 @@
 import { randomUUID } from "node:crypto";
+import {
+  CONFIRMATION_TTL_SECONDS,
+  ENROLLMENT_EMAILS_PER_DAY,
+  ENROLLMENT_EMAILS_WINDOW_SECONDS,
+  ENROLLMENT_LOCK_SECONDS,
+} from "../../definitions/limits";
 import type { Language } from "../language";
+import { expireEnrollment } from "./expire-enrollments";
 import type {
   ConfirmationTokens,
+  EnrollmentEmailQuota,
   IdentityProvider,
   Mailer,
   ProfileStatus,
@@ -18,17 +26,21 @@ export interface EnrollmentRequest {
   readonly language: Language;
 }
 
+/** What the 201 says. The same for an address that another account already uses: it is not revealed. */
+export interface AcceptedEnrollment {
+  readonly customerNumber: string;
+  readonly email: string;
+  readonly status: ProfileStatus;
+}
+
 export type EnrollmentOutcome =
-  | {
-      readonly outcome: "created";
-      readonly customerNumber: string;
-      readonly email: string;
-      readonly status: ProfileStatus;
-    }
+  | ({ readonly outcome: "created" } & AcceptedEnrollment)
+  /** The address has another account's profile: it was told so instead, and nothing was created. */
+  | ({ readonly outcome: "address-taken" } & AcceptedEnrollment)
   | { readonly outcome: "invalid-token" }
   | { readonly outcome: "already-enrolled" }
   | { readonly outcome: "in-progress" }
-  | { readonly outcome: "email-in-use" };
+  | { readonly outcome: "too-many-enrollments"; readonly retryAfterSeconds: number };
 
 export interface EnrollmentDeps {
   readonly verificationTokens: VerificationTokens;
@@ -36,18 +48,20 @@ export interface EnrollmentDeps {
   readonly profiles: ProfileStore;
   readonly identity: IdentityProvider;
   readonly mailer: Mailer;
+  readonly emailQuota: EnrollmentEmailQuota;
   /** The current key of the confirmation tokens (tokens.ts), never the pepper. */
   readonly confirmationKey: Uint8Array;
   readonly webBaseUrl: string;
   readonly now: () => Date;
 }
 
-export const CONFIRMATION_TTL_SECONDS = 24 * 60 * 60;
-/**
- * Longer than the function's timeout (10 s), so that a lock outlives the request that holds it: no
- * request can lose its lock while still running.
- */
-export const ENROLLMENT_LOCK_SECONDS = 30;
+export { CONFIRMATION_TTL_SECONDS, ENROLLMENT_LOCK_SECONDS };
+
+/** The cap of lambdas/definitions/limits.ts, for the quota adapters. */
+export const ENROLLMENT_EMAIL_QUOTA = {
+  max: ENROLLMENT_EMAILS_PER_DAY,
+  windowSeconds: ENROLLMENT_EMAILS_WINDOW_SECONDS,
+} as const;
 
 /**
  * Creates the authentication profile of a verified account. DynamoDB is the source of truth: the
@@ -60,12 +74,8 @@ export async function enroll(request: EnrollmentRequest, deps: EnrollmentDeps): 
   const enrollmentId = tokenHash(request.verificationToken);
   const customerNumber = await deps.verificationTokens.consume(enrollmentId, request.email, now);
   if (customerNumber === null) return { outcome: "invalid-token" };
-  const created = {
-    outcome: "created",
-    customerNumber,
-    email: request.email,
-    status: "PENDING_CONFIRMATION",
-  } as const;
+  const accepted = { customerNumber, email: request.email, status: "PENDING_CONFIRMATION" } as const;
+  const created = { outcome: "created", ...accepted } as const;
 
   const before = await deps.profiles.get(customerNumber);
   if (before?.status === "ACTIVE") return { outcome: "already-enrolled" };
@@ -75,6 +85,13 @@ export async function enroll(request: EnrollmentRequest, deps: EnrollmentDeps): 
   const replaced =
     before?.completedEnrollments?.includes(enrollmentId) && before.completedEnrollmentId !== enrollmentId;
   if (done || replaced) return created;
+
+  // Every way on from here may e-mail (a link, or "already has a profile"): the account's cap first,
+  // before anything is written, so that a refused request leaves nothing behind. The same request
+  // again keeps the slot it took (the quota is keyed by the enrollment); one refused with
+  // ENROLLMENT_IN_PROGRESS keeps its slot for its retry.
+  const slot = await deps.emailQuota.reserve(customerNumber, enrollmentId, now);
+  if (!slot.allowed) return { outcome: "too-many-enrollments", retryAfterSeconds: slot.retryAfterSeconds };
 
   const lock = { id: enrollmentId, lockOwner: randomUUID() };
   try {
@@ -89,18 +106,29 @@ export async function enroll(request: EnrollmentRequest, deps: EnrollmentDeps): 
     }
 
     // The new user first: if the e-mail is another account's, nothing of this account was touched.
-    if ((await deps.identity.createUser(request.email, customerNumber, request.language)) === "exists") {
-      if ((await deps.identity.customerNumberOf(request.email)) !== customerNumber) {
-        await deps.profiles.abandon(customerNumber, { ...lock, email: request.email });
-        return { outcome: "email-in-use" };
+    if (!(await claimAddress(request, customerNumber, deps, now))) {
+      await deps.profiles.abandon(customerNumber, { ...lock, email: request.email });
+      // Not revealed to the requester (same 201); the address's owner learns it has a profile.
+      if (!slot.notified) {
+        await deps.mailer.sendProfileExists({
+          to: request.email,
+          language: request.language,
+          siteUrl: deps.webBaseUrl,
+        });
+        await deps.emailQuota.markNotified(customerNumber, enrollmentId);
       }
+      return { outcome: "address-taken", ...accepted };
     }
     await deps.identity.setPassword(request.email, request.password);
 
-    // Users of earlier, never confirmed enrollments of this account go (after a failure too).
+    // Users of earlier, never confirmed enrollments of this account go (after a failure too); the
+    // link of each goes before its user does, so that no link can outlive it.
     for (const old of acquired.profile.cognitoEmails ?? []) {
       if (old === request.email) continue;
-      if ((await deps.identity.customerNumberOf(old)) === customerNumber) await deps.identity.deleteUser(old);
+      if ((await deps.identity.customerNumberOf(old)) === customerNumber) {
+        await deps.profiles.dropConfirmation(customerNumber, lock, old);
+        await deps.identity.deleteUser(old);
+      }
       await deps.profiles.forgetCognitoEmail(customerNumber, old);
     }
 
@@ -111,12 +139,11 @@ export async function enroll(request: EnrollmentRequest, deps: EnrollmentDeps): 
       customerNumber,
       new Date(now.getTime() + CONFIRMATION_TTL_SECONDS * 1000),
     );
-    await deps.profiles.complete(customerNumber, {
-      ...lock,
-      email: request.email,
-      language: request.language,
-      confirmationTokenHash: hash,
-    });
+    await deps.profiles.complete(
+      customerNumber,
+      { ...lock, email: request.email, language: request.language, confirmationTokenHash: hash },
+      now,
+    );
     const link = `${deps.webBaseUrl.replace(/\/+$/, "")}/confirmation?token=${token}`;
     await deps.mailer.sendConfirmation({ to: request.email, language: request.language, link });
     await deps.profiles.markEmailSent(customerNumber, enrollmentId);
@@ -127,4 +154,27 @@ export async function enroll(request: EnrollmentRequest, deps: EnrollmentDeps): 
     await deps.profiles.release(customerNumber, lock).catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * Creates the address's user for this account: true when it is this account's (new, or left by an
+ * earlier attempt of it). An address held by another account's enrollment that was not confirmed
+ * within 24 hours is freed first (the squatter loses it); any other holder keeps it: false.
+ */
+async function claimAddress(
+  request: EnrollmentRequest,
+  customerNumber: string,
+  deps: EnrollmentDeps,
+  now: Date,
+): Promise<boolean> {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    if ((await deps.identity.createUser(request.email, customerNumber, request.language)) === "created") {
+      return true;
+    }
+    const holder = await deps.identity.customerNumberOf(request.email);
+    if (holder === customerNumber) return true;
+    // null: deleted since createUser said it exists; try again. Another account: only if expired.
+    if (holder !== null && (await expireEnrollment(holder, deps, now)) === "kept") return false;
+  }
+  return false;
 }

@@ -41,6 +41,12 @@ export interface Profile {
   /** Every enrollment ever completed for the account: a repeat of a replaced one changes nothing. */
   readonly completedEnrollments?: readonly string[];
   readonly emailSentFor?: string;
+  /**
+   * When the latest enrollment began (epoch ms), while the profile is not ACTIVE: 24 hours later it
+   * expires (the `pendingSince` index finds it). Set by the first lock, reset by each completed
+   * enrollment, removed on activation and on expiry.
+   */
+  readonly pendingSince?: number;
 }
 
 /** One enrollment request's hold on the account: `lockOwner` is unique to the request holding it. */
@@ -113,16 +119,65 @@ export interface ProfileStore {
   release(customerNumber: string, lock: EnrollmentLock): Promise<void>;
   /** Forgets an e-mail whose Cognito user was deleted. */
   forgetCognitoEmail(customerNumber: string, email: string): Promise<void>;
-  /** The enrollment is written: new e-mail, new confirmation link (older ones stop working), lock released. */
+  /**
+   * Before the user of `email` is deleted: if it is the profile's address, its confirmation link
+   * dies first (while this lock is held), so that no link outlives its user and later confirms
+   * whoever registers the address next.
+   */
+  dropConfirmation(customerNumber: string, lock: EnrollmentLock, email: string): Promise<void>;
+  /**
+   * The enrollment is written: new e-mail, new confirmation link (older ones stop working), lock
+   * released; `now` (the request's) starts the enrollment's 24 hours.
+   */
   complete(
     customerNumber: string,
     enrollment: EnrollmentLock & { email: string; language: Language; confirmationTokenHash: string },
+    now: Date,
   ): Promise<void>;
   /** The enrollment gave up (e-mail of another account): the profile is as it was, lock released. */
   abandon(customerNumber: string, enrollment: EnrollmentLock & { email: string }): Promise<void>;
   markEmailSent(customerNumber: string, enrollmentId: string): Promise<void>;
   /** ACTIVE with electronic billing, if this confirmation link is the current one; false otherwise. */
   activate(customerNumber: string, confirmationTokenHash: string, now: Date): Promise<boolean>;
+  /**
+   * Takes an unconfirmed enrollment that began at or before `startedBy` for expiry (conditional: not
+   * ACTIVE, not locked): locks it for `lockOwner` and kills its confirmation link at once. The profile
+   * as it was then, or null when it is not (or no longer) an expired enrollment.
+   */
+  beginExpiry(
+    customerNumber: string,
+    lock: EnrollmentLock,
+    now: Date,
+    startedBy: Date,
+    lockSeconds: number,
+  ): Promise<Profile | null>;
+  /**
+   * Its users deleted: the profile goes back to not enrolled (no status, address, link), lock
+   * released. False when the lock was no longer this expiry's (an enrollment took the account).
+   */
+  finishExpiry(customerNumber: string, lock: EnrollmentLock, now: Date): Promise<boolean>;
+}
+
+/** The unconfirmed enrollments, by when they began (the profiles table's `pendingSince` index). */
+export interface PendingEnrollments {
+  /** Customer numbers whose unconfirmed enrollment began at or before `startedBy`, oldest first. */
+  startedBy(startedBy: Date): AsyncIterable<string>;
+}
+
+/** A slot of the account's daily enrollment e-mails, or how long to wait for one (email-quota.ts). */
+export type EmailReservation =
+  | {
+      readonly allowed: true;
+      /** This enrollment's "already has a profile" e-mail already went out (a repeated request). */
+      readonly notified: boolean;
+    }
+  | { readonly allowed: false; readonly retryAfterSeconds: number };
+
+/** The per-account cap on enrollment e-mails; the same enrollment never takes two slots. */
+export interface EnrollmentEmailQuota {
+  reserve(customerNumber: string, enrollmentId: string, now: Date): Promise<EmailReservation>;
+  /** The "already has a profile" e-mail of this enrollment went out. */
+  markNotified(customerNumber: string, enrollmentId: string): Promise<void>;
 }
 
 /** The customer's authentication profile (Cognito). E-mail is the sign-in name. */
@@ -143,8 +198,18 @@ export interface ConfirmationMail {
   readonly link: string;
 }
 
+/** To an address that already has an online profile, instead of a confirmation link. */
+export interface ProfileExistsMail {
+  readonly to: string;
+  /** The language of the enrollment request. */
+  readonly language: Language;
+  /** Where to sign in, or to reset the password. */
+  readonly siteUrl: string;
+}
+
 export interface Mailer {
   sendConfirmation(mail: ConfirmationMail): Promise<void>;
+  sendProfileExists(mail: ProfileExistsMail): Promise<void>;
 }
 
 /** A collaborator is throttled or down: the API answers 503 with Retry-After, never 500. */

@@ -6,8 +6,14 @@ import {
   reserveAttempt,
 } from "../../../lambdas/domain/enrollment/attempt-window";
 import type { ConfirmationDeps } from "../../../lambdas/domain/enrollment/confirm-email";
+import {
+  type QuotaConfig,
+  type QuotaState,
+  reserveEmail,
+} from "../../../lambdas/domain/enrollment/email-quota";
 import type { EnrollmentDeps, EnrollmentRequest } from "../../../lambdas/domain/enrollment/enroll";
-import { enroll } from "../../../lambdas/domain/enrollment/enroll";
+import { ENROLLMENT_EMAIL_QUOTA, enroll } from "../../../lambdas/domain/enrollment/enroll";
+import { sweepExpiredEnrollments } from "../../../lambdas/domain/enrollment/expire-enrollments";
 import {
   type AccountDirectory,
   type AccountSecrets,
@@ -15,10 +21,13 @@ import {
   type AttemptReservation,
   type ConfirmationMail,
   type ConfirmationTokens,
+  type EnrollmentEmailQuota,
   type IdentityProvider,
   type Mailer,
   PasswordRejectedError,
+  type PendingEnrollments,
   type Profile,
+  type ProfileExistsMail,
   type ProfileStatus,
   type ProfileStore,
   type VerificationTokens,
@@ -62,6 +71,13 @@ export type PortMethod =
   | "profiles.release"
   | "profiles.markEmailSent"
   | "profiles.activate"
+  | "profiles.dropConfirmation"
+  | "profiles.beginExpiry"
+  | "profiles.finishExpiry"
+  | "pending.startedBy"
+  | "quota.reserve"
+  | "quota.markNotified"
+  | "mailer.sendProfileExists"
   | "identity.createUser"
   | "identity.customerNumberOf"
   | "identity.setPassword"
@@ -362,6 +378,8 @@ export interface ProfileItem {
   completedEnrollmentId?: string;
   completedEnrollments?: Set<string>;
   emailSentFor?: string;
+  pendingSince?: number;
+  expiredAt?: string;
   updatedAt?: string;
 }
 
@@ -395,9 +413,10 @@ export function fakeProfiles(io: Io) {
       io.run("profiles.acquire", () => {
         const nowMs = now.getTime();
         const item = items.get(customerNumber);
+        // A profile without a status (an expired enrollment) is not enrolled.
         const allowed =
           item === undefined ||
-          (differs(item.status, "ACTIVE") && (item.lockedUntil === undefined || item.lockedUntil < nowMs));
+          (item.status !== "ACTIVE" && (item.lockedUntil === undefined || item.lockedUntil < nowMs));
         if (!allowed) {
           return {
             acquired: false,
@@ -412,6 +431,7 @@ export function fakeProfiles(io: Io) {
         next.pendingLanguage = enrollment.language;
         next.status ??= "PENDING_CONFIRMATION";
         next.billing ??= "paper";
+        next.pendingSince ??= nowMs;
         next.updatedAt = now.toISOString();
         next.cognitoEmails = new Set([...(next.cognitoEmails ?? []), enrollment.email]);
         items.set(customerNumber, next);
@@ -426,7 +446,20 @@ export function fakeProfiles(io: Io) {
         items.set(customerNumber, item);
       }),
 
-    complete: (customerNumber, enrollment) =>
+    dropConfirmation: (customerNumber, lock, email) =>
+      io.run("profiles.dropConfirmation", () => {
+        const item = items.get(customerNumber);
+        if (
+          !item ||
+          item.lockOwner !== lock.lockOwner ||
+          item.email !== email ||
+          !differs(item.status, "ACTIVE")
+        )
+          return;
+        delete item.confirmationTokenHash;
+      }),
+
+    complete: (customerNumber, enrollment, now) =>
       io.run("profiles.complete", () => {
         const item = items.get(customerNumber);
         if (!item || item.lockOwner !== enrollment.lockOwner || !differs(item.status, "ACTIVE")) {
@@ -439,6 +472,7 @@ export function fakeProfiles(io: Io) {
         item.completedEnrollmentId = enrollment.id;
         item.status = "PENDING_CONFIRMATION";
         item.lockedUntil = 0;
+        item.pendingSince = now.getTime();
         delete item.pendingEmail;
         delete item.pendingLanguage;
       }),
@@ -482,10 +516,96 @@ export function fakeProfiles(io: Io) {
         item.billing = "electronic";
         item.activatedAt = now.toISOString();
         item.emailVerified = true;
+        delete item.pendingSince;
+        return true;
+      }),
+
+    beginExpiry: (customerNumber, lock, now, startedBy, lockSeconds) =>
+      io.run("profiles.beginExpiry", () => {
+        const item = items.get(customerNumber);
+        const nowMs = now.getTime();
+        if (
+          item?.status !== "PENDING_CONFIRMATION" ||
+          item.pendingSince === undefined ||
+          item.pendingSince > startedBy.getTime() ||
+          (item.lockedUntil !== undefined && item.lockedUntil >= nowMs)
+        ) {
+          return null;
+        }
+        item.lockOwner = lock.lockOwner;
+        item.lockedUntil = nowMs + lockSeconds * 1000;
+        delete item.confirmationTokenHash;
+        return toProfile(item) ?? null;
+      }),
+
+    finishExpiry: (customerNumber, lock, now) =>
+      io.run("profiles.finishExpiry", () => {
+        const item = items.get(customerNumber);
+        if (!item || item.lockOwner !== lock.lockOwner) return false;
+        for (const key of [
+          "status",
+          "email",
+          "language",
+          "confirmationTokenHash",
+          "pendingSince",
+          "pendingEmail",
+          "pendingLanguage",
+          "completedEnrollmentId",
+          "emailSentFor",
+          "cognitoEmails",
+        ] as const)
+          delete item[key];
+        item.lockedUntil = 0;
+        item.expiredAt = now.toISOString();
+        item.updatedAt = now.toISOString();
         return true;
       }),
   };
   return { profiles, items };
+}
+
+/** The sparse `pendingSince` index of the profiles table: oldest first. */
+export function fakePending(io: Io, profiles: Map<string, ProfileItem>) {
+  const pending: PendingEnrollments = {
+    async *startedBy(startedBy) {
+      const found = await io.run("pending.startedBy", () =>
+        [...profiles.values()]
+          .filter(
+            (p) =>
+              p.status === "PENDING_CONFIRMATION" &&
+              p.pendingSince !== undefined &&
+              p.pendingSince <= startedBy.getTime(),
+          )
+          .sort((a, b) => (a.pendingSince ?? 0) - (b.pendingSince ?? 0))
+          .map((p) => p.customerNumber),
+      );
+      yield* found;
+    },
+  };
+  return { pending };
+}
+
+/** The rules of enrollmentEmailQuota (email-quota.ts, shared), with the state in a Map. */
+export function fakeEmailQuota(io: Io, config: QuotaConfig = ENROLLMENT_EMAIL_QUOTA) {
+  const items = new Map<string, QuotaState>();
+  const state = (customerNumber: string): QuotaState =>
+    items.get(customerNumber) ?? { sends: [], notified: [] };
+  const quota: EnrollmentEmailQuota = {
+    reserve: (customerNumber, enrollmentId, now) =>
+      io.run("quota.reserve", () => {
+        const decision = reserveEmail(state(customerNumber), enrollmentId, now.getTime(), config);
+        if (!decision.allowed) return decision;
+        if (decision.next) items.set(customerNumber, decision.next);
+        return { allowed: true, notified: decision.notified } as const;
+      }),
+    markNotified: (customerNumber, enrollmentId) =>
+      io.run("quota.markNotified", () => {
+        const current = state(customerNumber);
+        if (!current.notified.includes(enrollmentId))
+          items.set(customerNumber, { ...current, notified: [...current.notified, enrollmentId] });
+      }),
+  };
+  return { quota, items };
 }
 
 /** The accounts table and the profiles table, read together (one BatchGetItem in the adapter). */
@@ -571,13 +691,18 @@ export function fakeIdentity(io: Io) {
 
 export function fakeMailer(io: Io) {
   const sent: ConfirmationMail[] = [];
+  const profileExists: ProfileExistsMail[] = [];
   const mailer: Mailer = {
     sendConfirmation: (mail) =>
       io.run("mailer.sendConfirmation", () => {
         sent.push({ ...mail });
       }),
+    sendProfileExists: (mail) =>
+      io.run("mailer.sendProfileExists", () => {
+        profileExists.push({ ...mail });
+      }),
   };
-  return { mailer, sent };
+  return { mailer, sent, profileExists };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -641,6 +766,8 @@ export function world(options: WorldOptions = {}) {
   const directory = fakeDirectory(io, accounts, profiles.items);
   const identity = fakeIdentity(io);
   const mailer = fakeMailer(io);
+  const quota = fakeEmailQuota(io);
+  const pending = fakePending(io, profiles.items);
   const webBaseUrl = options.webBaseUrl ?? WEB_BASE_URL;
 
   const verifyDeps: VerificationDeps = {
@@ -656,8 +783,15 @@ export function world(options: WorldOptions = {}) {
     profiles: profiles.profiles,
     identity: identity.identity,
     mailer: mailer.mailer,
+    emailQuota: quota.quota,
     confirmationKey: TEST_CONFIRMATION_KEY,
     webBaseUrl,
+    now: clock.now,
+  };
+  const sweepDeps = {
+    profiles: profiles.profiles,
+    identity: identity.identity,
+    pending: pending.pending,
     now: clock.now,
   };
   const confirmDeps: ConfirmationDeps = {
@@ -681,6 +815,7 @@ export function world(options: WorldOptions = {}) {
     verifyDeps,
     enrollDeps,
     confirmDeps,
+    sweepDeps,
     pepper: TEST_KEY_RING,
     webBaseUrl,
     stores: {
@@ -690,6 +825,7 @@ export function world(options: WorldOptions = {}) {
       confirmationTokens: confirmationTokens.items,
       profiles: profiles.items,
       users: identity.users,
+      emailQuota: quota.items,
     },
     ports: {
       limiter: limiter.limiter,
@@ -699,9 +835,16 @@ export function world(options: WorldOptions = {}) {
       profiles: profiles.profiles,
       identity: identity.identity,
       mailer: mailer.mailer,
+      emailQuota: quota.quota,
+      pending: pending.pending,
     },
-    /** Every e-mail sent, in order. */
+    /** Every confirmation e-mail sent, in order. */
     mails: mailer.sent,
+    /** Every "this address already has a profile" e-mail sent, in order. */
+    profileExistsMails: mailer.profileExists,
+
+    /** The scheduled sweep of unconfirmed enrollments, at the world's clock. */
+    sweep: () => sweepExpiredEnrollments(sweepDeps),
 
     /** An account whose factors are stored as keyed hashes, as the import writes them. */
     seedAccount(customerNumber: string, factors: Partial<AccountFactors> = {}): AccountFactors {

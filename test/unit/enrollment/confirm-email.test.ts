@@ -250,3 +250,67 @@ describe("confirmEmail racing a new enrollment of the same account", () => {
     },
   );
 });
+
+describe("an old link never confirms another account's user (issue 11 item 3)", () => {
+  const OTHER = "2345678";
+  const E0 = "first.try@example.com";
+
+  /**
+   * The sequence found with injected faults: (1) a re-enrollment fails after deleting the old user
+   * but before complete(); (2) another account registers the old address; (3) the first account
+   * tries that address (in use: abandon() removes pendingEmail). The old link then marked the other
+   * account's user verified and activated the first account on an address it had no user for.
+   */
+  async function sequence(w: World) {
+    w.seedAccount(OTHER, { accessCode: "67890" });
+    const link0 = await enrolled(w, E0);
+    w.faults.failOn("profiles.complete");
+    await expect(w.enroll(await w.verified(CUSTOMER), E1)).rejects.toThrow(InjectedFault);
+    expect(w.user(E0)).toBeUndefined();
+    expect((await w.enroll(await w.verified(OTHER, "67890"), E0)).outcome).toBe("created");
+    expect((await w.enroll(await w.verified(CUSTOMER), E0)).outcome).toBe("address-taken");
+    return link0;
+  }
+
+  it("the old link is dead: the other account's user untouched, the account not activated", async () => {
+    const w = setup();
+    const link0 = await sequence(w);
+
+    expect(await confirm(w, link0)).toEqual({ outcome: "invalid-token" });
+
+    expect(w.user(E0)).toMatchObject({ customerNumber: OTHER, emailVerified: false });
+    expect(w.profile(CUSTOMER)?.status).toBe("PENDING_CONFIRMATION");
+    // The other account's own link still works, and the first account enrolls normally later.
+    expect(await confirm(w, w.latestToken(E0))).toEqual({ outcome: "active" });
+    expect(w.profile(OTHER)).toMatchObject({ status: "ACTIVE", email: E0 });
+    w.clock.advance(24 * 3600);
+    expect((await w.enroll(await w.verified(CUSTOMER), E2)).outcome).toBe("created");
+    expect(w.users(CUSTOMER).map((u) => u.email)).toEqual([E2]);
+    expect(await confirm(w, w.latestToken(E2))).toEqual({ outcome: "active" });
+  });
+
+  it("the link dies with its user: deleting the old user removed its confirmation hash", async () => {
+    const w = setup();
+    await enrolled(w, E0);
+    w.faults.failOn("profiles.complete");
+    await expect(w.enroll(await w.verified(CUSTOMER), E1)).rejects.toThrow(InjectedFault);
+    expect(w.profile(CUSTOMER)).toMatchObject({ email: E0 });
+    expect(w.profile(CUSTOMER)?.confirmationTokenHash).toBeUndefined();
+  });
+
+  it("confirmEmail checks the user's customer number before marking it verified", async () => {
+    const w = setup();
+    w.seedAccount(OTHER, { accessCode: "67890" });
+    const link = await enrolled(w, E1);
+    // However the user of the profile's address came to be another account's (a seeded state here):
+    w.stores.users.set(E1, { email: E1, customerNumber: OTHER, language: "fr", emailVerified: false });
+    w.calls.splice(0);
+
+    expect(await confirm(w, link)).toEqual({ outcome: "invalid-token" });
+
+    expect(w.calls).toContain("identity.customerNumberOf");
+    expect(w.calls).not.toContain("identity.markEmailVerified");
+    expect(w.user(E1)?.emailVerified).toBe(false);
+    expect(w.profile(CUSTOMER)?.status).toBe("PENDING_CONFIRMATION");
+  });
+});

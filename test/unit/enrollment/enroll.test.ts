@@ -26,12 +26,15 @@ function setup() {
   return w;
 }
 
-const created = (email: string) => ({
+const created = (email: string, customerNumber = CUSTOMER) => ({
   outcome: "created",
-  customerNumber: CUSTOMER,
+  customerNumber,
   email,
   status: "PENDING_CONFIRMATION",
 });
+
+/** What the use case tells the handler when the address has another account's profile: the same 201. */
+const taken = (email: string) => ({ ...created(email), outcome: "address-taken" });
 
 const confirm = (w: World, token: string) => confirmEmail(token, w.confirmDeps);
 
@@ -199,17 +202,19 @@ describe("enroll: invalid tokens", () => {
 });
 
 describe("enroll: conflicts", () => {
-  it("the e-mail of another account's user: email-in-use, the user untouched, the profile as it was", async () => {
+  it("the e-mail of another account's user: the same 201, the user untouched, the profile as it was, the address told", async () => {
     const w = setup();
     await w.enroll(await w.verified(OTHER, "67890"), E1);
     const otherUser = { ...w.user(E1) };
     const mails = w.mails.length;
 
-    expect(await w.enroll(await w.verified(CUSTOMER), E1)).toEqual({ outcome: "email-in-use" });
+    expect(await w.enroll(await w.verified(CUSTOMER), E1, { language: "en" })).toEqual(taken(E1));
 
     expect(w.user(E1)).toEqual(otherUser);
     expect(w.users(CUSTOMER)).toEqual([]);
+    // No link to a stranger: the address learns it already has a profile, in the request's language.
     expect(w.mails).toHaveLength(mails);
+    expect(w.profileExistsMails).toEqual([{ to: E1, language: "en", siteUrl: WEB_BASE_URL }]);
     const profile = w.profile(CUSTOMER);
     expect(profile?.lockedUntil).toBe(0);
     expect(profile?.pendingEmail).toBeUndefined();
@@ -227,13 +232,13 @@ describe("enroll: conflicts", () => {
     expect(w.user(E1)?.customerNumber).toBe(OTHER);
   });
 
-  it("email-in-use after an unconfirmed enrollment: that enrollment stays as it was (its user, its link)", async () => {
+  it("an address in use after an unconfirmed enrollment: that enrollment stays as it was (its user, its link)", async () => {
     const w = setup();
     await w.enroll(await w.verified(CUSTOMER), E0);
     const link0 = w.latestToken(E0);
     await w.enroll(await w.verified(OTHER, "67890"), E1);
 
-    expect(await w.enroll(await w.verified(CUSTOMER), E1)).toEqual({ outcome: "email-in-use" });
+    expect(await w.enroll(await w.verified(CUSTOMER), E1)).toEqual(taken(E1));
 
     expect(w.profile(CUSTOMER)).toMatchObject({ email: E0, confirmationTokenHash: tokenHash(link0) });
     // The profile still points at E0 and its link: E0's user must still be there for it to work.
@@ -329,8 +334,11 @@ describe("enroll: replacing an unconfirmed enrollment", () => {
   it("three replacements in a row: one user, one working link", async () => {
     const w = setup();
     const emails = ["a@example.com", "b@example.com", "c@example.com", "d@example.com"];
-    for (const email of emails)
+    for (const email of emails) {
       expect(await w.enroll(await w.verified(CUSTOMER), email)).toEqual(created(email));
+      // Four enrollments fit in a day only 8 hours apart (3 e-mails in any 24 hours).
+      w.clock.advance(8 * 3600);
+    }
     expect(w.users(CUSTOMER).map((u) => u.email)).toEqual(["d@example.com"]);
     expect(await workingLinks(w)).toEqual([w.latestToken("d@example.com")]);
   });
@@ -437,14 +445,15 @@ describe("enroll: a crash at any step, then a new enrollment with another e-mail
 });
 
 describe("enroll: a crash while giving up on an e-mail in use", () => {
-  it("abandon fails: the retry gives email-in-use again and releases the lock", async () => {
+  it("abandon fails: the retry gives the same 201, tells the address once, and releases the lock", async () => {
     const w = setup();
     await w.enroll(await w.verified(OTHER, "67890"), E1);
     const token = await w.verified(CUSTOMER);
     w.faults.failOn("profiles.abandon");
     await expect(w.enroll(token, E1)).rejects.toThrow(InjectedFault);
 
-    expect(await w.enroll(token, E1)).toEqual({ outcome: "email-in-use" });
+    expect(await w.enroll(token, E1)).toEqual(taken(E1));
+    expect(w.profileExistsMails).toHaveLength(1);
     expect(w.profile(CUSTOMER)?.lockedUntil).toBe(0);
     expect(await w.enroll(await w.verified(CUSTOMER), E2)).toEqual(created(E2));
     expect(w.users(CUSTOMER).map((u) => u.email)).toEqual([E2]);
