@@ -36,6 +36,8 @@ export function lambdaContext(name: string, requestId: string = randomUUID()): C
 /** The runtime's keys (@aws/lambda-invoke-store); the rest is free for libraries. */
 const REQUEST_ID = Symbol.for("_AWS_LAMBDA_REQUEST_ID");
 const X_RAY_TRACE_ID = Symbol.for("_AWS_LAMBDA_X_RAY_TRACE_ID");
+/** Ours: which function an invocation is, so that a test can tell whose SDK call it sees. */
+const FUNCTION_NAME = Symbol("local.functionName");
 
 type Store = Record<PropertyKey, unknown>;
 
@@ -98,5 +100,17 @@ export function invoke<E, R>(
   event: E,
   context: Context,
 ): Promise<R> {
-  return invokeStore().run({ [REQUEST_ID]: context.awsRequestId }, () => handler(event, context));
+  return invokeStore().run(
+    { [REQUEST_ID]: context.awsRequestId, [FUNCTION_NAME]: context.functionName },
+    () => handler(event, context),
+  );
+}
+
+/**
+ * The local function name (`local-<name>`) of the invocation running now, or undefined outside one.
+ * The process shares one SDK client per service among its functions: the test of each function's
+ * table access attributes the client's calls by this.
+ */
+export function currentFunctionName(): string | undefined {
+  return store?.get(FUNCTION_NAME) as string | undefined;
 }

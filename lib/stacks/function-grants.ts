@@ -92,7 +92,9 @@ export const functionGrants: Readonly<Record<ApiFunctionName, FunctionGrants>> =
   enrollments: {
     tables: {
       Profiles: { actions: ["GetItem", "UpdateItem"] },
-      Security: { actions: ["UpdateItem", "PutItem"] },
+      // Tokens (UpdateItem, PutItem) and the account's enrollment e-mails of the day, read before
+      // each version-conditioned write (GetItem).
+      Security: { actions: ["GetItem", "UpdateItem", "PutItem"] },
     },
     confirmationKeySecret: true,
     sendEmail: true,

@@ -32,8 +32,9 @@ export const expectedAccess: Readonly<Record<string, ExpectedAccess>> = {
   enrollments: {
     tables: {
       Profiles: ["GetItem", "UpdateItem"],
-      // Consumes the verification token (UpdateItem), stores the confirmation token (PutItem).
-      Security: ["UpdateItem", "PutItem"],
+      // Consumes the verification token (UpdateItem), stores the confirmation token (PutItem), reads
+      // and writes the account's enrollment e-mails of the day (GetItem, then a conditioned UpdateItem).
+      Security: ["GetItem", "UpdateItem", "PutItem"],
     },
     neverSent: {
       "cognito-idp:AdminUpdateUserAttributes":

@@ -1,0 +1,152 @@
+import {
+  CognitoIdentityProviderClient,
+  InitiateAuthCommand,
+} from "@aws-sdk/client-cognito-identity-provider";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { documentClient } from "../../lambdas/adapters/dynamodb";
+import { authorizerFunction } from "../../lambdas/definitions/authorizer";
+import { apiFunctions } from "../../lambdas/definitions/routes";
+import { tables } from "../../lambdas/definitions/tables";
+import { currentFunctionName } from "../../local/lambda-runtime";
+import { LOCAL_CREDENTIALS, LOCAL_PREFIX, LOCAL_REGION } from "../../local/settings";
+import { expectedAccess } from "../infra/least-privilege.expected";
+import { apiWorld } from "../support/api-client";
+import { startLocalApi } from "../support/local-api";
+
+/**
+ * The other half of the least-privilege test. That one compares each bundle's commands with its
+ * role, but which table an action goes to is hand-kept (least-privilege.expected.ts): a bundle does
+ * not say it. Here the API's flows run on the emulators, every DynamoDB call of the process's one
+ * client is attributed to the function whose invocation made it, and each (table, action) a function
+ * really sent must be in its expectation, which the infra test holds the template to. A table access
+ * the expectation forgets (so the role lacks it, an AccessDenied in AWS) fails here.
+ * Customer numbers of this file: 88xxxxx.
+ */
+const { endpoints } = inject("localStack");
+let api: Awaited<ReturnType<typeof startLocalApi>>;
+const world = apiWorld(() => api.url);
+const PASSWORD = "un mot de passe sûr";
+
+/** `local-<function>` → the handler entry the expectations are keyed by. */
+const entryOf = new Map<string, string>([
+  ...Object.entries(apiFunctions).map(([name, fn]) => [`local-${name}`, fn.entry] as [string, string]),
+  [`local-${authorizerFunction.name}`, "authorizer"],
+]);
+const tableIdOf = new Map(tables.map((t) => [`${LOCAL_PREFIX}-${t.id}`, t.id]));
+
+/** entry → "Table:Action" seen. */
+const seen = new Map<string, Set<string>>();
+function record(entry: string, access: string) {
+  const set = seen.get(entry) ?? new Set<string>();
+  set.add(access);
+  seen.set(entry, set);
+}
+
+beforeAll(async () => {
+  api = await startLocalApi();
+  documentClient().middlewareStack.add(
+    (next, context) => async (args) => {
+      const fn = currentFunctionName();
+      if (fn) {
+        const action = String(context.commandName ?? "").replace(/Command$/, "");
+        const input = args.input as { TableName?: string; IndexName?: string; RequestItems?: object };
+        const names = input.TableName ? [input.TableName] : Object.keys(input.RequestItems ?? {});
+        for (const name of names) {
+          const table = tableIdOf.get(name) ?? name;
+          record(
+            entryOf.get(fn) ?? fn,
+            `${input.IndexName ? `${table}/index/${input.IndexName}` : table}:${action}`,
+          );
+        }
+      }
+      return next(args);
+    },
+    { step: "initialize", name: "tableAccessRecorder" },
+  );
+});
+afterAll(async () => {
+  await api.close();
+  world.close();
+});
+
+const cognito = new CognitoIdentityProviderClient({
+  region: LOCAL_REGION,
+  credentials: LOCAL_CREDENTIALS,
+  endpoint: endpoints.cognito.endpoint,
+});
+
+async function signIn(email: string): Promise<string> {
+  const out = await cognito.send(
+    new InitiateAuthCommand({
+      AuthFlow: "USER_PASSWORD_AUTH",
+      ClientId: endpoints.cognito.clientId,
+      AuthParameters: { USERNAME: email, PASSWORD },
+    }),
+  );
+  return out.AuthenticationResult?.IdToken as string;
+}
+
+/** The DynamoDB actions an expectation allows on each table, without conditions. */
+function allowed(entry: string): Set<string> {
+  const out = new Set<string>();
+  for (const [table, actions] of Object.entries(expectedAccess[entry]?.tables ?? {})) {
+    for (const action of actions) out.add(`${table}:${action.split(" if ")[0]}`);
+  }
+  return out;
+}
+
+describe("each function's table access, as its flows really run", () => {
+  it("stays within what its role is granted, table by table", async () => {
+    // Enrollment's flows: a failed and a good verification, an enrollment, the same address taken
+    // by another account (the in-use path), a confirmation; then the signed-in routes.
+    await world.seedAccount("8800001", { accessCode: "24680" });
+    await world.seedAccount("8800002", { accessCode: "24680" });
+    expect((await world.verifyBill("8800001", "00000")).status).toBe(403);
+    const token = (await world.verifyBill("8800001")).json.verificationToken as string;
+    const email = "client.8800001@example.com";
+    expect((await world.enroll(token, email, PASSWORD)).status).toBe(201);
+    const [link] = await world.confirmationTokensSentTo(email);
+    expect((await world.confirm(link as string)).status).toBe(200);
+    const other = (await world.verifyBill("8800002")).json.verificationToken as string;
+    expect((await world.enroll(other, email.toUpperCase(), PASSWORD)).status).toBe(201);
+
+    const bearer = { Authorization: `Bearer ${await signIn(email)}` };
+    const get = (path: string) => fetch(`${api.url}${path}`, { headers: bearer });
+    expect((await get("/v1/me")).status).toBe(200);
+    const patched = await fetch(`${api.url}/v1/me`, {
+      method: "PATCH",
+      headers: { ...bearer, "Content-Type": "application/json" },
+      body: JSON.stringify({ language: "en" }),
+    });
+    expect(patched.status).toBe(200);
+    expect((await get("/v1/me/bills")).status).toBe(200);
+    expect((await get("/v1/me/bills/no-such-bill")).status).toBe(404);
+    expect([200, 404]).toContain((await get("/v1/me/contract")).status);
+    expect((await world.post("/v1/me/sign-out", {}, bearer)).status).toBe(204);
+
+    // Every function these flows ran was seen, and did nothing its role lacks.
+    for (const entry of [
+      "verifications",
+      "enrollments",
+      "confirmation",
+      "authorizer",
+      "me",
+      "me-bills",
+      "me-contract",
+    ]) {
+      expect([...seen.keys()], `no DynamoDB call seen for ${entry}`).toContain(entry);
+    }
+    const problems: string[] = [];
+    for (const [entry, accesses] of seen) {
+      const grants = allowed(entry);
+      for (const access of accesses) {
+        if (!grants.has(access)) {
+          problems.push(
+            `${entry} sends ${access.replace(":", " ")} but test/infra/least-privilege.expected.ts (so its role) does not allow it`,
+          );
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+});
