@@ -3,10 +3,12 @@ import {
   InitiateAuthCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { cognitoClient } from "../../lambdas/adapters/cognito-identity";
 import { documentClient } from "../../lambdas/adapters/dynamodb";
 import { authorizerFunction } from "../../lambdas/definitions/authorizer";
 import { apiFunctions } from "../../lambdas/definitions/routes";
 import { tables } from "../../lambdas/definitions/tables";
+import { authorizerGrants, type FunctionGrants, functionGrants } from "../../lib/stacks/function-grants";
 import { currentFunctionName } from "../../local/lambda-runtime";
 import { LOCAL_CREDENTIALS, LOCAL_PREFIX, LOCAL_REGION } from "../../local/settings";
 import { expectedAccess } from "../infra/least-privilege.expected";
@@ -33,6 +35,16 @@ const entryOf = new Map<string, string>([
   [`local-${authorizerFunction.name}`, "authorizer"],
 ]);
 const tableIdOf = new Map(tables.map((t) => [`${LOCAL_PREFIX}-${t.id}`, t.id]));
+
+/** `local-<function>` → the grants its role is built from (lib/stacks/function-grants.ts). */
+const grantsOf = new Map<string, FunctionGrants>([
+  ...Object.entries(functionGrants).map(
+    ([name, grants]) => [`local-${name}`, grants] as [string, FunctionGrants],
+  ),
+  [`local-${authorizerFunction.name}`, authorizerGrants],
+]);
+/** `local-<function>` → the Cognito actions it sent. */
+const poolCalls = new Map<string, Set<string>>();
 
 /** entry → "Table:Action" seen. */
 const seen = new Map<string, Set<string>>();
@@ -62,6 +74,18 @@ beforeAll(async () => {
       return next(args);
     },
     { step: "initialize", name: "tableAccessRecorder" },
+  );
+  cognitoClient().middlewareStack.add(
+    (next, context) => async (args) => {
+      const fn = currentFunctionName();
+      if (fn) {
+        const set = poolCalls.get(fn) ?? new Set<string>();
+        set.add(`cognito-idp:${String(context.commandName ?? "").replace(/Command$/, "")}`);
+        poolCalls.set(fn, set);
+      }
+      return next(args);
+    },
+    { step: "initialize", name: "poolAccessRecorder" },
   );
 });
 afterAll(async () => {
@@ -145,6 +169,15 @@ describe("each function's table access, as its flows really run", () => {
             `${entry} sends ${access.replace(":", " ")} but test/infra/least-privilege.expected.ts (so its role) does not allow it`,
           );
         }
+      }
+    }
+    // The user pool: every Cognito action a function really sent is among its grants.
+    expect([...poolCalls.keys()]).toContain("local-confirmation");
+    for (const [fn, actions] of poolCalls) {
+      const granted = new Set(grantsOf.get(fn)?.userPoolActions ?? []);
+      for (const action of actions) {
+        if (!granted.has(action))
+          problems.push(`${fn} sends ${action} but lib/stacks/function-grants.ts does not grant it`);
       }
     }
     expect(problems).toEqual([]);
