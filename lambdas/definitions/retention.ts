@@ -59,7 +59,9 @@ export const retentionRules: readonly RetentionRule[] = [
   {
     table: securityTable.id,
     what: "attempt counters and lockouts, verification and confirmation tokens (hashes), step-up challenges, enrollment e-mail quotas",
-    kept: "15 minutes to 24 hours past their own expiry (each item's `expiresAtEpoch`)",
+    kept:
+      "each item until its own expiry plus 1 hour to 1 day: tokens and challenges 15 minutes or 24 hours, " +
+      "counters 24 hours after the last attempt or lockout",
     enforcedBy: ["ttl"],
     why: "each only limits or proves one short-lived step; nothing in it is needed once it has expired",
   },
@@ -83,7 +85,7 @@ export const retentionRules: readonly RetentionRule[] = [
   {
     table: billsTable.id,
     what: "the bills the billing system sends",
-    kept: "as long as the billing system sends them; each import replaces the bills it holds",
+    kept: "no limit here: each import replaces the bills it sends, and none is deleted",
     enforcedBy: ["import"],
     why: "the copy the customer reads online; the billing system holds the original",
   },
