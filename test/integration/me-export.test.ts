@@ -334,6 +334,19 @@ describe("GET /v1/me/export", () => {
     expect(res.text).not.toContain("arn:aws");
   });
 
+  it("403 for a valid token of an account whose enrollment is not confirmed", async () => {
+    const pending = "9810030";
+    const email = `client.${pending}@example.com`;
+    await world.seedAccount(pending);
+    const verified = await world.verifyBill(pending);
+    expect((await world.enroll(verified.json.verificationToken as string, email, PASSWORD)).status).toBe(201);
+    const response = await fetch(`${api.url}/v1/me/export`, {
+      headers: { Authorization: `Bearer ${await signIn(email)}` },
+    });
+    expect(response.status).toBe(403);
+    expect(response.headers.get("content-disposition")).toBeNull();
+  });
+
   it("401 without a token", async () => {
     const response = await fetch(`${api.url}/v1/me/export`);
     expect(response.status).toBe(401);
