@@ -17,6 +17,9 @@ import {
   enrollmentRequest,
   enrollmentResponse,
   errorResponse,
+  exportedSupportEvent,
+  exportedVerificationEvent,
+  exportResponse,
   meResponse,
   meUpdateRequest,
   verificationRequest,
@@ -62,6 +65,9 @@ const responseSchemas = {
   BillsResponse: billsResponse,
   BillResponse: billResponse,
   ContractResponse: contractResponse,
+  ExportResponse: exportResponse,
+  ExportedVerificationEvent: exportedVerificationEvent,
+  ExportedSupportEvent: exportedSupportEvent,
   OpenApiDocument: openApiDocumentSchema,
 } as const satisfies Record<string, z.ZodType>;
 
@@ -416,6 +422,35 @@ export const operationDocs: Readonly<Partial<Record<ApiFunctionName, OperationDo
       description: { fr: "Le contrat", en: "The contract" },
     },
     errors: ["NOT_FOUND"],
+  },
+  meExport: {
+    operationId: "exportMyData",
+    tag: "account",
+    summary: { fr: "Télécharger mes renseignements personnels", en: "Download my personal information" },
+    description: {
+      fr:
+        "Tous les renseignements personnels que le système détient sur le client connecté, en un document " +
+        "JSON à télécharger (`Content-Disposition: attachment`) : le compte, le profil, toutes les factures " +
+        "(même pas encore disponibles), le contrat, les avis envoyés ou non, les événements de vérification " +
+        "et de soutien, et des notes sur ce qui n'y figure pas et pourquoi (les facteurs de vérification ne " +
+        "sont gardés que sous forme d'empreintes) et sur la durée de conservation. Le droit à la portabilité " +
+        "de la loi québécoise sur la protection des renseignements personnels.",
+      en:
+        "Every piece of personal information the system holds about the signed-in customer, as one JSON " +
+        "document to download (`Content-Disposition: attachment`): the account, the profile, every bill " +
+        "(not yet available ones too), the contract, the notices sent or skipped, the verification and " +
+        "support events, and notes on what is not in it and why (the verification factors are held only " +
+        "as keyed hashes) and on how long each is kept. The portability right of Québec's privacy law.",
+    },
+    success: {
+      status: 200,
+      schema: "ExportResponse",
+      description: {
+        fr: "Le document, en pièce jointe `export-<numéro de client>-<date>.json`",
+        en: "The document, as the attachment `export-<customer number>-<date>.json`",
+      },
+    },
+    errors: [],
   },
 };
 

@@ -26,6 +26,7 @@ export const apiFunctions = {
   },
   meBills: { entry: "me-bills", description: "GET /v1/me/bills and /v1/me/bills/{billId}" },
   meContract: { entry: "me-contract", description: "GET /v1/me/contract" },
+  meExport: { entry: "me-export", description: "GET /v1/me/export: everything held about the customer" },
 } as const;
 
 export type ApiFunctionName = keyof typeof apiFunctions;
@@ -79,6 +80,7 @@ export const routes: readonly RouteDefinition[] = [
   { method: "GET", path: "/v1/me/bills", function: "meBills", auth: true },
   { method: "GET", path: "/v1/me/bills/{billId}", function: "meBills", auth: true },
   { method: "GET", path: "/v1/me/contract", function: "meContract", auth: true },
+  { method: "GET", path: "/v1/me/export", function: "meExport", auth: true },
 ];
 
 /** Headers a browser may send on a cross-origin request (the contract's CORS rule). */

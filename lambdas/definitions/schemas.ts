@@ -199,6 +199,108 @@ export const contractResponse = z.object({
   documentUrl: documentUrl.optional(),
 });
 
+const instant = z.iso.datetime().meta({ example: "2026-11-20T14:03:12.345Z" });
+const documentKey = z.string().nullable().meta({
+  description:
+    "Nom du PDF chez le système de facturation (pas un lien) / Name of the PDF at the billing system (not a link)",
+});
+
+/** A verification attempt as the export shows it (the source address masked). */
+export const exportedVerificationEvent = z.strictObject({
+  kind: z.literal("verification"),
+  at: instant,
+  outcome: z.string(),
+  method: z.string(),
+  sourceIp: z.string().nullable(),
+});
+
+/** A support action as the export shows it (without the employee who took it). */
+export const exportedSupportEvent = z.strictObject({
+  kind: z.literal("support"),
+  at: instant,
+  action: z.string(),
+  outcome: z.string(),
+});
+
+/**
+ * GET /v1/me/export: everything held about the customer (lambdas/domain/customer/export.ts). Strict:
+ * a field the shaping adds without its line here fails the unit test, so the document never grows a
+ * field nobody described.
+ */
+export const exportResponse = z.strictObject({
+  exportedAt: instant,
+  customerNumber: z.string().meta({ example: "1234567" }),
+  account: z
+    .strictObject({
+      fullName: z.string(),
+      language,
+      contactEmail: z.string().nullable(),
+      status: z.enum(["active", "closed"]),
+      balance: amount,
+      importedAt: instant.nullable(),
+    })
+    .nullable()
+    .meta({
+      description: "Le compte tel que le système de facturation l'a envoyé / The billing system's account",
+    }),
+  profile: z.strictObject({
+    status: z.string().nullable(),
+    email: z.string().nullable(),
+    language: language.nullable(),
+    billing: billing.nullable(),
+    activatedAt: instant.nullable(),
+    electronicSince: instant.nullable(),
+    emailVerified: z.boolean(),
+    emailUndeliverable: z.boolean(),
+    supportFlag: z.string().nullable(),
+    flaggedAt: instant.nullable(),
+    tokensRevokedAt: instant.nullable(),
+    updatedAt: instant.nullable(),
+    pendingEmail: z.string().nullable(),
+    enrollmentEmails: z.array(z.string()),
+  }),
+  bills: z.array(
+    z.strictObject({
+      billId: z.string(),
+      billingDate: date,
+      dueDate: date,
+      amountDue: amount,
+      balance: amount,
+      availableOn: date,
+      documentKey,
+    }),
+  ),
+  contract: z
+    .strictObject({
+      contractId: z.string(),
+      startDate: date,
+      endDate: date.nullable(),
+      services: z.array(z.strictObject({ name: z.string(), monthlyPrice: amount })),
+      documentKey,
+    })
+    .nullable(),
+  notices: z.array(
+    z.strictObject({
+      billId: z.string(),
+      state: z.string(),
+      claimedAt: instant.nullable(),
+      sentAt: instant.nullable(),
+      skippedAt: instant.nullable(),
+      skippedReason: z.string().nullable(),
+      messageId: z.string().nullable(),
+    }),
+  ),
+  events: z.array(z.discriminatedUnion("kind", [exportedVerificationEvent, exportedSupportEvent])),
+  notes: z.strictObject({
+    verificationFactors: z.string(),
+    password: z.string(),
+    documents: z.string(),
+    events: z.string(),
+    shortLived: z.string(),
+    retention: z.array(z.strictObject({ data: z.string(), kept: z.string(), why: z.string() })),
+  }),
+});
+
 export const errorResponse = z.object({
   error: z.object({
     code: z.string(),

@@ -133,6 +133,20 @@ export const functionGrants: Readonly<Record<ApiFunctionName, FunctionGrants>> =
   },
   // Reads the customer's contract; presigns a link to its PDF.
   meContract: { tables: { Contracts: { actions: ["GetItem"] } }, documentsBucket: "read" },
+  // The customer's export, a function of its own so that no other route holds its reads: each under
+  // the customer's own key (GetItem of the account, profile and contract, Query of the bills and of
+  // the events on the tables' keys, the bills' notices by their keys); it writes nothing and links
+  // to no document.
+  meExport: {
+    tables: {
+      Accounts: { actions: ["GetItem"] },
+      Profiles: { actions: ["GetItem"] },
+      Bills: { actions: ["Query"] },
+      Contracts: { actions: ["GetItem"] },
+      Notices: { actions: ["BatchGetItem"] },
+      AccountEvents: { actions: ["Query"] },
+    },
+  },
 };
 
 /**

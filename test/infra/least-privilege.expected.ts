@@ -60,6 +60,18 @@ export const expectedAccess: Readonly<Record<string, ExpectedAccess>> = {
     tables: { Contracts: ["GetItem"] },
     neverSent: { "dynamodb:Query": "customerBilling().listBills, which only me-bills calls" },
   },
+  // Reads only, each under the customer's key; the Query of the table itself (no index) for the
+  // bills and the events.
+  "me-export": {
+    tables: {
+      Accounts: ["GetItem"],
+      Profiles: ["GetItem"],
+      Bills: ["Query"],
+      Contracts: ["GetItem"],
+      Notices: ["BatchGetItem"],
+      AccountEvents: ["Query"],
+    },
+  },
   authorizer: {
     tables: { Profiles: ["GetItem"] },
     neverSent: { "dynamodb:UpdateItem": "customerProfiles().update, which only me calls" },

@@ -168,7 +168,7 @@ describe.each(stageNames)("stateless stack, stage %s", (stageName) => {
     const verifications = secretReadsOf("verifications");
     expect(verifications.join()).toContain(pepper);
     expect(verifications.join()).not.toContain(confirmationKey);
-    for (const name of ["confirmation", "me", "meBills", "meContract", "health"] as const) {
+    for (const name of ["confirmation", "me", "meBills", "meContract", "meExport", "health"] as const) {
       expect(secretReadsOf(name), name).toEqual([]);
     }
     expect(variablesOf("enrollments")[env.confirmationKeySecretName]).toBe(
@@ -234,6 +234,11 @@ describe.each(stageNames)("stateless stack, stage %s", (stageName) => {
     expect(variablesOf("meContract")).toHaveProperty(contractsTable.envVar);
     expect(variablesOf("meContract")).not.toHaveProperty(billsTable.envVar);
     expect(variablesOf("me")).not.toHaveProperty(DOCUMENTS_BUCKET_ENV);
+    // The export only reads, and links to no document (its documentKey is a name, not a URL).
+    const exportActions = actionsOf("meExport");
+    for (const action of dynamoWrites) expect(exportActions, "meExport").not.toContain(action);
+    expect(exportActions.filter((a) => !/^(dynamodb|logs|xray):/.test(a))).toEqual([]);
+    expect(variablesOf("meExport")).not.toHaveProperty(DOCUMENTS_BUCKET_ENV);
   });
 
   it("puts the signed-in routes behind a Lambda authorizer that API Gateway invokes for every request", () => {
