@@ -146,6 +146,7 @@ describe("each function's table access, as its flows really run", () => {
     expect((await get("/v1/me/bills")).status).toBe(200);
     expect((await get("/v1/me/bills/no-such-bill")).status).toBe(404);
     expect([200, 404]).toContain((await get("/v1/me/contract")).status);
+    expect((await get("/v1/me/export")).status).toBe(200);
     expect((await world.post("/v1/me/sign-out", {}, bearer)).status).toBe(204);
 
     // Every function these flows ran was seen, and did nothing its role lacks.
