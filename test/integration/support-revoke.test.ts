@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
@@ -46,13 +46,19 @@ afterAll(async () => {
   files.cleanup();
 });
 
-function support(args: string[]) {
-  const out = spawnSync(process.execPath, ["--import", "tsx", "local/support/cli.ts", ...args], {
-    encoding: "utf8",
-    env: { ...process.env, LOCAL_DIR: files.dir, CI: "true" },
-    timeout: 60_000,
+/**
+ * The CLI in a child process, without blocking this worker: the local API runs in it, and an event
+ * loop held by spawnSync lets its keep-alive sockets time out under the next request (ECONNRESET).
+ */
+function support(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile(
+      process.execPath,
+      ["--import", "tsx", "local/support/cli.ts", ...args],
+      { encoding: "utf8", env: { ...process.env, LOCAL_DIR: files.dir, CI: "true" }, timeout: 60_000 },
+      (error, stdout, stderr) => done({ code: error ? (error.code as number) : 0, stdout, stderr }),
+    );
   });
-  return { code: out.status, stdout: out.stdout, stderr: out.stderr };
 }
 
 const SUBJECT_FR = "Votre profil Services en ligne a été retiré";
@@ -74,7 +80,7 @@ describe("npm run support -- revoke", () => {
     }
     expect((await world.verifyBill(customer)).status).toBe(429);
 
-    const revoked = support(["revoke", customer]);
+    const revoked = await support(["revoke", customer]);
     expect(revoked.stderr).toBe("");
     expect(revoked.code).toBe(0);
     expect(revoked.stdout).toContain(`${customer}: profile revoked`);
@@ -113,7 +119,7 @@ describe("npm run support -- revoke", () => {
       status: "ACTIVE",
     });
 
-    const status = JSON.parse(support(["status", customer, "--json"]).stdout);
+    const status = JSON.parse((await support(["status", customer, "--json"])).stdout);
     expect(status.events).toContainEqual(
       expect.objectContaining({ kind: "support", action: "revoke", outcome: "done" }),
     );
@@ -125,7 +131,7 @@ describe("npm run support -- revoke", () => {
   it("a repeat (or an account that never enrolled) is exit 0, tells nobody, with a stable --json shape", async () => {
     const customer = "9001002";
     await world.seedAccount(customer, { contactEmail: "contact.9001002@example.com" });
-    const first = support(["revoke", customer, "--json"]);
+    const first = await support(["revoke", customer, "--json"]);
     expect(first.code).toBe(0);
     const body = JSON.parse(first.stdout);
     expect(Object.keys(body)).toEqual(["ok", "command", "customerNumber", "revoked", "removed", "told"]);
@@ -137,12 +143,12 @@ describe("npm run support -- revoke", () => {
       removed: false,
       told: [],
     });
-    expect(support(["revoke", customer]).stdout).toContain("no online profile to revoke");
+    expect((await support(["revoke", customer])).stdout).toContain("no online profile to revoke");
     expect(await world.mailsTo("contact.9001002@example.com")).toEqual([]);
   });
 
-  it("an unknown customer number is exit 1", () => {
-    const out = support(["revoke", "9001999", "--json"]);
+  it("an unknown customer number is exit 1", async () => {
+    const out = await support(["revoke", "9001999", "--json"]);
     expect(out.code).toBe(1);
     expect(JSON.parse(out.stdout)).toMatchObject({ ok: false, command: "revoke", error: "UNKNOWN_CUSTOMER" });
   });
