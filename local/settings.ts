@@ -39,3 +39,6 @@ export const LOCAL_PREFIX = "enrollment-local";
 export const LOCAL_REGION = "ca-central-1";
 /** DynamoDB Local and the emulators accept any credentials; these make the SDK never look further. */
 export const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" } as const;
+
+/** The sender of every e-mail of the local stack (the handlers' SES_FROM_ADDRESS, and the CLIs'). */
+export const LOCAL_SES_FROM = "Cablevision <no-reply@example.com>";

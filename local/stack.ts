@@ -25,7 +25,14 @@ import {
   readLocalPepper,
 } from "./pepper-file";
 import { ensureTables, ensureUserPool, type LocalUserPool } from "./provision";
-import { LOCAL_CREDENTIALS, LOCAL_PREFIX, LOCAL_REGION, type LocalPorts, portVariables } from "./settings";
+import {
+  LOCAL_CREDENTIALS,
+  LOCAL_PREFIX,
+  LOCAL_REGION,
+  LOCAL_SES_FROM,
+  type LocalPorts,
+  portVariables,
+} from "./settings";
 
 export interface Endpoints {
   readonly api: string;
@@ -82,7 +89,7 @@ export function handlerEnvironment(
     [env.webOrigin]: process.env.WEB_ORIGIN ?? DEFAULT_WEB_ORIGIN,
     [env.webBaseUrl]: process.env.WEB_BASE_URL ?? process.env.WEB_ORIGIN ?? DEFAULT_WEB_ORIGIN,
     [env.supportPhone]: process.env.SUPPORT_PHONE ?? DEFAULT_SUPPORT_PHONE,
-    [env.sesFrom]: "Cablevision <no-reply@example.com>",
+    [env.sesFrom]: LOCAL_SES_FROM,
     [userPoolEnv.userPoolId]: endpoints.cognito.userPoolId,
     [userPoolEnv.webClientId]: endpoints.cognito.clientId,
     // The emulator's issuer: the authorizer verifies its tokens against its JWKS.

@@ -1,6 +1,7 @@
 import {
   AdminCreateUserCommand,
   AdminDeleteUserCommand,
+  AdminDisableUserCommand,
   AdminGetUserCommand,
   AdminSetUserPasswordCommand,
   AdminUpdateUserAttributesCommand,
@@ -49,7 +50,10 @@ const isNotFound = (error: unknown) => (error as { name?: string })?.name === "U
  * Customers in the user pool: the e-mail is the sign-in name, `custom:customerNumber` links the user
  * to its account and is set once at creation (immutable; no app client may write it).
  */
-export function cognitoIdentity(client: CognitoIdentityProviderClient, userPoolId: string): IdentityProvider {
+export function cognitoIdentity(
+  client: CognitoIdentityProviderClient,
+  userPoolId: string,
+): IdentityProvider & { disableUser(email: string): Promise<void> } {
   return {
     async createUser(email, customerNumber, language) {
       try {
@@ -101,6 +105,15 @@ export function cognitoIdentity(client: CognitoIdentityProviderClient, userPoolI
     async deleteUser(email) {
       try {
         await client.send(new AdminDeleteUserCommand({ UserPoolId: userPoolId, Username: email }));
+      } catch (error) {
+        if (!isNotFound(error)) translate(error);
+      }
+    },
+
+    /** The user can no longer sign in (nor refresh); harmless for a user that does not exist. */
+    async disableUser(email: string) {
+      try {
+        await client.send(new AdminDisableUserCommand({ UserPoolId: userPoolId, Username: email }));
       } catch (error) {
         if (!isNotFound(error)) translate(error);
       }

@@ -1,5 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { PENDING_INDEX, profilesTable } from "../definitions/tables";
+import type { ProfileRemovals } from "../domain/customer/remove-profile";
 import type {
   AccountContacts,
   AccountDirectory,
@@ -28,6 +29,14 @@ function toProfile(item: Record<string, unknown> | undefined): Profile | undefin
     completedEnrollments: list(item.completedEnrollments),
   };
 }
+
+/**
+ * What a profile that goes back to not enrolled loses (expiry and removal alike): status, address,
+ * language, link, the enrollment's bookkeeping.
+ */
+const NOT_ENROLLED =
+  "#status, email, #language, confirmationTokenHash, pendingSince, pendingEmail, pendingLanguage, " +
+  "completedEnrollmentId, emailSentFor";
 
 export function profileStore(client: DynamoDBDocumentClient, table: string): ProfileStore {
   const get = async (customerNumber: string) => {
@@ -266,10 +275,7 @@ export function profileStore(client: DynamoDBDocumentClient, table: string): Pro
             TableName: table,
             Key: { customerNumber },
             // Back to not enrolled; the billing preference (paper) and any bounce flag stay.
-            UpdateExpression:
-              "SET lockedUntil = :zero, expiredAt = :iso, updatedAt = :iso " +
-              "REMOVE #status, email, #language, confirmationTokenHash, pendingSince, pendingEmail, pendingLanguage, " +
-              "completedEnrollmentId, emailSentFor, cognitoEmails",
+            UpdateExpression: `SET lockedUntil = :zero, expiredAt = :iso, updatedAt = :iso REMOVE ${NOT_ENROLLED}, cognitoEmails`,
             ConditionExpression: "lockOwner = :owner",
             ExpressionAttributeNames: { "#status": "status", "#language": "language" },
             ExpressionAttributeValues: { ":zero": 0, ":iso": now.toISOString(), ":owner": lock.lockOwner },
@@ -418,4 +424,71 @@ export async function flagUndeliverable(
       );
   }
   return flagged;
+}
+
+/**
+ * The removal of a profile (support's revoke, DELETE /v1/me, a closed account): see
+ * domain/customer/remove-profile.ts. Neither write creates a profile.
+ */
+export function profileRemovals(client: DynamoDBDocumentClient, table: string): ProfileRemovals {
+  return {
+    async beginRemoval(customerNumber, lock, now, lockSeconds) {
+      try {
+        const out = await client.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: { customerNumber },
+            // No condition on the lock: the removal wins over an enrollment in flight, whose next
+            // write is conditional on its own lockOwner and fails.
+            UpdateExpression:
+              "SET lockOwner = :owner, lockedUntil = :until, billing = :paper, updatedAt = :iso " +
+              "REMOVE #status, confirmationTokenHash, electronicSince, pendingSince",
+            ConditionExpression: "attribute_exists(customerNumber)",
+            ExpressionAttributeNames: { "#status": "status" },
+            ExpressionAttributeValues: {
+              ":owner": lock.lockOwner,
+              ":until": now.getTime() + lockSeconds * 1000,
+              ":paper": "paper",
+              ":iso": now.toISOString(),
+            },
+            ReturnValues: "ALL_OLD",
+          }),
+        );
+        return toProfile(out.Attributes) ?? null;
+      } catch (error) {
+        if (isConditionFailure(error)) return null;
+        throw error;
+      }
+    },
+
+    async finishRemoval(customerNumber, lock, now, reason, forgotten) {
+      const forget = forgotten.length > 0;
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: { customerNumber },
+            UpdateExpression:
+              "SET lockedUntil = :zero, billing = :paper, removedAt = :iso, removalReason = :reason, updatedAt = :iso " +
+              `REMOVE ${NOT_ENROLLED}, activatedAt, electronicSince, emailVerified` +
+              (forget ? " DELETE cognitoEmails :forgotten" : ""),
+            ConditionExpression: "lockOwner = :owner",
+            ExpressionAttributeNames: { "#status": "status", "#language": "language" },
+            ExpressionAttributeValues: {
+              ":zero": 0,
+              ":paper": "paper",
+              ":iso": now.toISOString(),
+              ":reason": reason,
+              ":owner": lock.lockOwner,
+              ...(forget ? { ":forgotten": new Set(forgotten) } : {}),
+            },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
+    },
+  };
 }

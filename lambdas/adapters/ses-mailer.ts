@@ -1,10 +1,12 @@
 import { SESv2Client, SendEmailCommand } from "@aws-sdk/client-sesv2";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
+import type { ProfileRemovedNotifier } from "../domain/customer/remove-profile";
 import { billAvailableEmail } from "../domain/emails/bill-available-email";
 import { confirmationEmail } from "../domain/emails/confirmation-email";
 import type { RenderedEmail } from "../domain/emails/html";
 import { profileCreatedEmail } from "../domain/emails/profile-created-email";
 import { profileExistsEmail } from "../domain/emails/profile-exists-email";
+import { profileRemovedEmail } from "../domain/emails/profile-removed-email";
 import { stepUpCodeEmail } from "../domain/emails/step-up-code-email";
 import {
   DependencyUnavailableError,
@@ -118,6 +120,24 @@ export function sesProfileCreatedNotifier(
         mail.to,
         profileCreatedEmail({ ...mail, supportPhone: settings.supportPhone }),
         { kind: "profile-created" },
+      );
+    },
+  };
+}
+
+/** "Your online profile was removed" through SES, to the enrolled and the contact addresses. */
+export function sesProfileRemovedNotifier(
+  client: SESv2Client,
+  settings: SesSettings & { supportPhone: string },
+): ProfileRemovedNotifier {
+  return {
+    async sendProfileRemoved(mail) {
+      await sendEmail(
+        client,
+        settings,
+        mail.to,
+        profileRemovedEmail({ ...mail, supportPhone: settings.supportPhone }),
+        { kind: "profile-removed" },
       );
     },
   };

@@ -356,6 +356,29 @@ export const operationDocs: Readonly<Partial<Record<ApiFunctionName, OperationDo
         // Cognito's throttling of the sign-out is a 503 with Retry-After.
         errors: ["SERVICE_UNAVAILABLE"],
       },
+      "DELETE /v1/me": {
+        operationId: "closeProfile",
+        tag: "account",
+        summary: { fr: "Fermer mon profil Services en ligne", en: "Close my online services profile" },
+        description: {
+          fr:
+            "Ferme le profil : l'utilisateur Cognito est supprimé, tout jeton déjà émis est refusé, le compte " +
+            "revient à la facture papier et ne reçoit plus d'avis ; l'adresse du profil en est avisée. Le client " +
+            "peut s'inscrire de nouveau plus tard. Sans corps. Répéter la requête est sans effet : 204, ou 401 " +
+            "puisque le jeton a été révoqué par la première.",
+          en:
+            "Closes the profile: the Cognito user is deleted, every token already issued is refused, the account " +
+            "goes back to paper bills and gets no more notices; the profile's address is told. The customer may " +
+            "enroll again later. No body. Repeating the request is harmless: 204, or 401 since the first one " +
+            "revoked the token.",
+        },
+        success: {
+          status: 204,
+          description: { fr: "Profil fermé", en: "Profile closed" },
+        },
+        // Cognito's or SES's throttling is a 503 with Retry-After; the repeat finishes the closing.
+        errors: ["SERVICE_UNAVAILABLE"],
+      },
     },
   },
   meBills: {

@@ -22,7 +22,8 @@ export const apiFunctions = {
   confirmation: { entry: "confirmation", description: "POST /v1/enrollments/confirmation" },
   me: {
     entry: "me",
-    description: "GET and PATCH /v1/me: the signed-in customer's profile; POST /v1/me/sign-out",
+    description:
+      "GET, PATCH and DELETE /v1/me: the signed-in customer's profile (DELETE closes it); POST /v1/me/sign-out",
   },
   meBills: { entry: "me-bills", description: "GET /v1/me/bills and /v1/me/bills/{billId}" },
   meContract: { entry: "me-contract", description: "GET /v1/me/contract" },
@@ -76,6 +77,7 @@ export const routes: readonly RouteDefinition[] = [
   },
   { method: "GET", path: "/v1/me", function: "me", auth: true },
   { method: "PATCH", path: "/v1/me", function: "me", auth: true },
+  { method: "DELETE", path: "/v1/me", function: "me", auth: true },
   { method: "POST", path: SIGN_OUT_PATH, function: "me", auth: true },
   { method: "GET", path: "/v1/me/bills", function: "meBills", auth: true },
   { method: "GET", path: "/v1/me/bills/{billId}", function: "meBills", auth: true },

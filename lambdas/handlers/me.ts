@@ -3,14 +3,16 @@ import { cognitoClient } from "../adapters/cognito-identity";
 import { customerProfiles } from "../adapters/customer-profiles";
 import { documentClient } from "../adapters/dynamodb";
 import { logger, maskCustomerNumber, metrics } from "../adapters/observability";
+import { profileRemovalDeps } from "../adapters/profile-removal";
 import { runtimeConfig } from "../adapters/runtime-config";
+import { sesClient, sesProfileRemovedNotifier } from "../adapters/ses-mailer";
 import { cognitoUserLocales } from "../adapters/user-locales";
 import { cognitoUserSessions } from "../adapters/user-sessions";
 import { localEnv } from "../definitions/environment";
 import { SIGN_OUT_PATH } from "../definitions/routes";
 import { meUpdateRequest } from "../definitions/schemas";
 import { ApiError } from "../domain/api-error";
-import { getMe, signOutEverywhere, updateMe } from "../domain/customer/me";
+import { closeProfile, getMe, signOutEverywhere, updateMe } from "../domain/customer/me";
 import { httpApi, parseBody } from "../middleware/http-api";
 import { signedInCustomer } from "../middleware/signed-in";
 
@@ -31,11 +33,19 @@ const sessions = () =>
     emulator: process.env[localEnv.tokenIssuer] !== undefined,
   });
 
+/** Made on first use: only the closing of a profile deletes users and e-mails. */
+const closing = () => ({
+  profiles: deps.profiles,
+  removal: profileRemovalDeps(documentClient(), config.tables.profiles, cognitoClient(), config.userPoolId()),
+  notifier: sesProfileRemovedNotifier(sesClient(), { ...config.ses, supportPhone: config.supportPhone }),
+});
+
 /**
  * GET /v1/me: the signed-in customer's profile. PATCH /v1/me: billing (paper or electronic) and
  * language, nothing else (any other field is a 400); the language also becomes the Cognito user's
  * `locale`. A profile that is no longer ACTIVE is a 403, as the authorizer would have answered.
  * POST /v1/me/sign-out: every session of the customer ends (204); their tokens are refused from then on.
+ * DELETE /v1/me: the customer closes the profile (204); a repeat is 204 too, or the authorizer's 401.
  */
 export const handler = httpApi({}, async ({ event }) => {
   const customerNumber = signedInCustomer(event);
@@ -48,6 +58,16 @@ export const handler = httpApi({}, async ({ event }) => {
       requestId: event.requestContext?.requestId,
     });
     metrics.addMetric("SignedOutEverywhere", MetricUnit.Count, 1);
+    return { statusCode: 204 };
+  }
+  if (event.httpMethod === "DELETE") {
+    await closeProfile(customerNumber, closing());
+    logger.info("profile closed by the customer", {
+      audit: "close-profile",
+      customer: maskCustomerNumber(customerNumber),
+      requestId: event.requestContext?.requestId,
+    });
+    metrics.addMetric("ProfileClosed", MetricUnit.Count, 1);
     return { statusCode: 204 };
   }
   if (event.httpMethod !== "PATCH") {

@@ -120,10 +120,18 @@ export const functionGrants: Readonly<Record<ApiFunctionName, FunctionGrants>> =
   // The signed-in customer's routes: the customer number comes from the authorizer.
   // Reads the profile, changes billing and language (conditional updates); the language also
   // becomes the Cognito user's locale; signs the customer out everywhere (revokes the user's
-  // refresh tokens, writes the profile's sign-out mark).
+  // refresh tokens, writes the profile's sign-out mark); closes the profile (DELETE /v1/me: reads
+  // whose each of the account's users is, disables and deletes it, e-mails the enrolled address).
   me: {
     tables: { Profiles: { actions: ["GetItem", "UpdateItem"] } },
-    userPoolActions: ["cognito-idp:AdminUpdateUserAttributes", "cognito-idp:AdminUserGlobalSignOut"],
+    sendEmail: true,
+    userPoolActions: [
+      "cognito-idp:AdminUpdateUserAttributes",
+      "cognito-idp:AdminUserGlobalSignOut",
+      "cognito-idp:AdminGetUser",
+      "cognito-idp:AdminDisableUser",
+      "cognito-idp:AdminDeleteUser",
+    ],
   },
   // Lists the customer's bills newest first (the byBillingDate index), reads one by its key;
   // presigns links to their PDFs.

@@ -16,6 +16,7 @@ import {
   checkRow,
   type RowProblem,
 } from "../../lambdas/domain/billing-records";
+import { type RemovalDeps, removeProfile } from "../../lambdas/domain/customer/remove-profile";
 import type { KeyRing } from "../../lambdas/domain/key-ring";
 
 export interface ImportTarget {
@@ -24,6 +25,12 @@ export interface ImportTarget {
   /** The pepper's key ring: every account is hashed with its current version (a re-import re-hashes). */
   readonly pepper: KeyRing;
   readonly noticeDelayDays: number;
+  /**
+   * The profiles table and the user pool: an account imported `closed` loses its online profile
+   * (contract §5: removeProfile, no e-mail). Absent only in targets made for tests and benchmarks
+   * that import no closed account with a profile.
+   */
+  readonly removal?: RemovalDeps;
 }
 
 /** A bad field of a refused row; a row with several bad fields gives one of these for each. */
@@ -257,7 +264,28 @@ export async function importBillingFile(options: ImportOptions): Promise<ImportS
           "(row)",
           `DynamoDB did not accept the write after ${result.attempts} attempts; import the file again`,
         );
-      } else rowWritten(r);
+      } else if (await closedProfileRevoked(r)) rowWritten(r);
+    }
+  };
+
+  /**
+   * A closed account (written already, so it verifies like an unknown one from now on) loses its
+   * online profile: tokens refused, users deleted, paper, no notice. A failure rejects the row, and
+   * importing the file again finishes it (removeProfile is idempotent).
+   */
+  const closedProfileRevoked = async (row: PendingRow): Promise<boolean> => {
+    if (options.kind !== "accounts" || (row.record as AccountRecord).status !== "closed") return true;
+    if (!target.removal) return true;
+    try {
+      await removeProfile(row.key, "closed", target.removal);
+      return true;
+    } catch (error) {
+      rejectRow(
+        row,
+        "status",
+        `the account is closed but its online profile could not be revoked (${error instanceof Error ? error.name : String(error)}); import the file again`,
+      );
+      return false;
     }
   };
 

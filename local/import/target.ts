@@ -1,11 +1,19 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CloudFormationClient, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
+import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { createDocumentClient } from "../../lambdas/adapters/dynamodb";
 import { decodePepper } from "../../lambdas/adapters/pepper";
-import { accountsTable, billsTable, contractsTable, tableName } from "../../lambdas/definitions/tables";
+import { profileRemovalDeps } from "../../lambdas/adapters/profile-removal";
+import {
+  accountsTable,
+  billsTable,
+  contractsTable,
+  profilesTable,
+  tableName,
+} from "../../lambdas/definitions/tables";
 import type { KeyRing } from "../../lambdas/domain/key-ring";
 import { getStage, stackNamePrefix } from "../../lib/config/stages";
 import { statefulOutputKeys, tableNameOutputKey } from "../../lib/stacks/stateful-stack";
@@ -33,18 +41,45 @@ export function localTarget(dir = localDir): ImportTarget & { close(): void } {
       "the local pepper file .local/pepper is missing: start the local stack with `npm start`",
     );
   }
-  return localTargetAt(endpoints.dynamodb, pepper);
+  return localTargetAt(endpoints.dynamodb, pepper, endpoints.cognito);
 }
 
-export function localTargetAt(endpoint: string, pepper: KeyRing): ImportTarget & { close(): void } {
+/**
+ * The local tables at `endpoint`; with the emulator's user pool, a closed account's profile is
+ * revoked as on a stage (without it, tests and benchmarks import closed accounts only).
+ */
+export function localTargetAt(
+  endpoint: string,
+  pepper: KeyRing,
+  userPool?: { readonly endpoint: string; readonly userPoolId: string },
+): ImportTarget & { close(): void } {
   const raw = new DynamoDBClient({
     endpoint,
     region: LOCAL_REGION,
     credentials: LOCAL_CREDENTIALS,
     maxAttempts: 3,
   });
+  const client = createDocumentClient(raw);
+  const cognito = userPool
+    ? new CognitoIdentityProviderClient({
+        endpoint: userPool.endpoint,
+        region: LOCAL_REGION,
+        credentials: LOCAL_CREDENTIALS,
+        maxAttempts: 3,
+      })
+    : undefined;
   return {
-    client: createDocumentClient(raw),
+    client,
+    ...(cognito && userPool
+      ? {
+          removal: profileRemovalDeps(
+            client,
+            tableName(LOCAL_PREFIX, profilesTable),
+            cognito,
+            userPool.userPoolId,
+          ),
+        }
+      : {}),
     tables: {
       accounts: tableName(LOCAL_PREFIX, accountsTable),
       bills: tableName(LOCAL_PREFIX, billsTable),
@@ -52,7 +87,10 @@ export function localTargetAt(endpoint: string, pepper: KeyRing): ImportTarget &
     },
     pepper,
     noticeDelayDays: Number(process.env.NOTICE_DELAY_DAYS ?? DEFAULT_NOTICE_DELAY_DAYS),
-    close: () => raw.destroy(),
+    close: () => {
+      raw.destroy();
+      cognito?.destroy();
+    },
   };
 }
 
@@ -97,11 +135,23 @@ export async function stageTarget(stageName: string): Promise<ImportTarget & { c
     contracts: output(tableNameOutputKey(contractsTable)),
   };
   const raw = new DynamoDBClient({ region: stage.region, maxAttempts: 5 });
+  const client = createDocumentClient(raw);
+  // A closed account's profile is revoked in the stage's user pool, with the operator's credentials.
+  const cognito = new CognitoIdentityProviderClient({ region: stage.region, maxAttempts: 5 });
   return {
-    client: createDocumentClient(raw),
+    client,
     tables,
     pepper,
     noticeDelayDays: stage.notices.delayDays,
-    close: () => raw.destroy(),
+    removal: profileRemovalDeps(
+      client,
+      output(tableNameOutputKey(profilesTable)),
+      cognito,
+      output(statefulOutputKeys.userPoolId),
+    ),
+    close: () => {
+      raw.destroy();
+      cognito.destroy();
+    },
   };
 }

@@ -1,3 +1,4 @@
+import { supportRevoke } from "../../lambdas/domain/support/revoke";
 import { supportStatus } from "../../lambdas/domain/support/status";
 import { supportUnlock } from "../../lambdas/domain/support/unlock";
 import { StageOutputsError } from "../stage-outputs";
@@ -30,8 +31,23 @@ async function run(args: Args, target: SupportTarget): Promise<Result> {
         text: `${args.customerNumber}: failures and lockout cleared; the customer may verify again now\n`,
       };
     }
-    case "revoke":
-      return { code: 1, error: "NOT_AVAILABLE", message: "revoke is not available yet" };
+    case "revoke": {
+      const result = await supportRevoke(args.customerNumber, target);
+      if (result.outcome === "unknown-customer") return unknown;
+      const told = result.told.length > 0 ? `told ${result.told.join(" and ")}` : "nobody to tell";
+      return {
+        code: 0,
+        json: {
+          customerNumber: args.customerNumber,
+          revoked: true,
+          removed: result.removed,
+          told: result.told,
+        },
+        text: result.removed
+          ? `${args.customerNumber}: profile revoked (Cognito user deleted, paper bills, tokens refused), failures and lockout cleared; ${told}\n`
+          : `${args.customerNumber}: no online profile to revoke; failures and lockout cleared\n`,
+      };
+    }
   }
 }
 

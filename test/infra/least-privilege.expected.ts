@@ -39,6 +39,8 @@ export const expectedAccess: Readonly<Record<string, ExpectedAccess>> = {
     neverSent: {
       "cognito-idp:AdminUpdateUserAttributes":
         "cognitoIdentity().markEmailVerified, which only the confirmation calls",
+      "cognito-idp:AdminDisableUser":
+        "cognitoIdentity().disableUser, which only a profile's removal calls (me, the support and import CLIs)",
     },
   },
   confirmation: {
@@ -52,9 +54,18 @@ export const expectedAccess: Readonly<Record<string, ExpectedAccess>> = {
       "cognito-idp:AdminSetUserPassword": "cognitoIdentity().setPassword, which only the enrollment calls",
       "cognito-idp:AdminDeleteUser": "cognitoIdentity().deleteUser, which only the enrollment calls",
       "dynamodb:PutItem": "confirmationTokens().store, which only the enrollment calls",
+      "cognito-idp:AdminDisableUser":
+        "cognitoIdentity().disableUser, which only a profile's removal calls (me, the support and import CLIs)",
     },
   },
-  me: { tables: { Profiles: ["GetItem", "UpdateItem"] } },
+  // DELETE /v1/me removes the profile with cognitoIdentity(): it reads, disables and deletes users.
+  me: {
+    tables: { Profiles: ["GetItem", "UpdateItem"] },
+    neverSent: {
+      "cognito-idp:AdminCreateUser": "cognitoIdentity().createUser, which only the enrollment calls",
+      "cognito-idp:AdminSetUserPassword": "cognitoIdentity().setPassword, which only the enrollment calls",
+    },
+  },
   "me-bills": { tables: { Bills: ["GetItem"], "Bills/index/byBillingDate": ["Query"] } },
   "me-contract": {
     tables: { Contracts: ["GetItem"] },
@@ -85,6 +96,8 @@ export const expectedAccess: Readonly<Record<string, ExpectedAccess>> = {
       "cognito-idp:AdminSetUserPassword": "cognitoIdentity().setPassword, which only the enrollment calls",
       "cognito-idp:AdminUpdateUserAttributes":
         "cognitoIdentity().markEmailVerified, which only the confirmation calls",
+      "cognito-idp:AdminDisableUser":
+        "cognitoIdentity().disableUser, which only a profile's removal calls (me, the support and import CLIs)",
     },
   },
   "step-up-codes": {

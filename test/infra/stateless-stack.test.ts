@@ -125,7 +125,7 @@ describe.each(stageNames)("stateless stack, stage %s", (stageName) => {
     }
   });
 
-  it("lets only the enrollment function create users; only it and the confirmation send e-mail", () => {
+  it("lets only the enrollment function create users; only it, the confirmation and me send e-mail", () => {
     const enrollment = actionsOf("enrollments");
     expect(enrollment).toEqual(expect.arrayContaining(["cognito-idp:AdminCreateUser", "ses:SendEmail"]));
     for (const name of ["verifications", "confirmation", "health", "fallback"] as const) {
@@ -209,12 +209,20 @@ describe.each(stageNames)("stateless stack, stage %s", (stageName) => {
     expect(actionsOf("me")).toContain("dynamodb:UpdateItem");
     expect(actionsOf("me").some((a) => a.startsWith("s3:"))).toBe(false);
     // The language becomes the Cognito user's locale; the sign-out revokes the user's refresh
-    // tokens: those two actions, on the pool alone.
+    // tokens; closing the profile reads whose each user is, disables and deletes it (never creates
+    // one): those actions, on the pool alone; and it e-mails the enrolled address.
     expect(
       actionsOf("me")
         .filter((a) => a.startsWith("cognito-idp:"))
         .sort(),
-    ).toEqual(["cognito-idp:AdminUpdateUserAttributes", "cognito-idp:AdminUserGlobalSignOut"]);
+    ).toEqual([
+      "cognito-idp:AdminDeleteUser",
+      "cognito-idp:AdminDisableUser",
+      "cognito-idp:AdminGetUser",
+      "cognito-idp:AdminUpdateUserAttributes",
+      "cognito-idp:AdminUserGlobalSignOut",
+    ]);
+    expect(actionsOf("me")).toContain("ses:SendEmail");
     const poolStatements = statementsOf("me").filter((st) =>
       [st.Action].flat().some((a) => String(a).startsWith("cognito-idp:")),
     );

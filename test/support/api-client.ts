@@ -49,7 +49,7 @@ export function apiWorld(apiUrl: () => string) {
         fullName: "Client Test",
         ...overrides,
       };
-      const target = localTargetAt(endpoints.dynamodb, pepper);
+      const target = localTargetAt(endpoints.dynamodb, pepper, endpoints.cognito);
       try {
         const summary = await importBillingFile({
           kind: "accounts",

@@ -2,7 +2,7 @@ import { CloudFormationClient, DescribeStacksCommand } from "@aws-sdk/client-clo
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
-import { accountsTable, billsTable, contractsTable } from "../../lambdas/definitions/tables";
+import { accountsTable, billsTable, contractsTable, profilesTable } from "../../lambdas/definitions/tables";
 import { statefulOutputKeys, tableNameOutputKey } from "../../lib/stacks/stateful-stack";
 import { ImportFileError } from "../../local/import/import-file";
 import { stageTarget } from "../../local/import/target";
@@ -20,6 +20,9 @@ const outputs = {
   [tableNameOutputKey(billsTable)]: "enrollment-staging-Bills-X2",
   [tableNameOutputKey(contractsTable)]: "enrollment-staging-Contracts-X3",
   [statefulOutputKeys.pepperSecretName]: "enrollment-staging/access-code-pepper",
+  // A closed account's profile is revoked: the profiles table and the user pool.
+  [tableNameOutputKey(profilesTable)]: "enrollment-staging-Profiles-X4",
+  [statefulOutputKeys.userPoolId]: "ca-central-1_Staging",
 };
 
 describe("stageTarget", () => {
@@ -48,6 +51,7 @@ describe("stageTarget", () => {
       expect(target.pepper.current).toBe("1");
       expect(new TextDecoder().decode(target.pepper.keys.get("1"))).toBe("p".repeat(64));
       expect(target.noticeDelayDays).toBe(3);
+      expect(target.removal).toBeDefined();
     } finally {
       target.close();
     }

@@ -2,6 +2,7 @@ import { BILLS_PAGE_SIZE } from "../../definitions/limits";
 import { ApiError } from "../api-error";
 import { IDENTIFIER } from "../billing-records";
 import { dateInTimeZone } from "../dates";
+import { maskEmail } from "../enrollment/confirm-email";
 import { formatCents } from "../money";
 import { decodeBillCursor, encodeBillCursor } from "./bill-cursor";
 import type {
@@ -15,6 +16,7 @@ import type {
   UserLocales,
   UserSessions,
 } from "./ports";
+import { type ProfileRemovedNotifier, type RemovalDeps, removeProfile } from "./remove-profile";
 
 /**
  * The signed-in customer's use cases: the customer number always comes from the authorizer, never
@@ -110,6 +112,34 @@ export async function signOutEverywhere(
   if (!profile?.email) return false;
   await deps.sessions.signOutEverywhere(profile.email);
   return deps.profiles.revokeTokens(customerNumber, deps.now());
+}
+
+/**
+ * DELETE /v1/me: the customer closes their online profile (removeProfile: tokens refused, Cognito
+ * user deleted, not enrolled with paper bills, no more notices) and the enrolled address is told,
+ * in the profile's language. Only reached with a token the authorizer allowed, so normally on an
+ * ACTIVE profile. A repeat (the authorizer reusing its allow of the same token) finds a profile with
+ * no status: removeProfile again, which finishes an interrupted removal and otherwise changes
+ * nothing and tells nobody. A profile PENDING_CONFIRMATION is a new enrollment begun since: left alone.
+ */
+export async function closeProfile(
+  customerNumber: string,
+  deps: {
+    profiles: Pick<CustomerProfiles, "get">;
+    removal: RemovalDeps;
+    notifier: ProfileRemovedNotifier;
+  },
+): Promise<void> {
+  const profile = await deps.profiles.get(customerNumber);
+  if (profile?.status === "PENDING_CONFIRMATION") return;
+  const removal = await removeProfile(customerNumber, "closed-by-customer", deps.removal);
+  if (removal.outcome !== "removed" || !removal.email) return;
+  await deps.notifier.sendProfileRemoved({
+    to: removal.email,
+    language: removal.language ?? profile?.language ?? "fr",
+    reason: "closed-by-customer",
+    maskedEmail: maskEmail(removal.email),
+  });
 }
 
 function billView(bill: StoredBill): BillView {

@@ -1,6 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { CONFIRMATION_TTL_SECONDS, ENROLLMENT_LOCK_SECONDS } from "../../definitions/limits";
-import type { IdentityProvider, PendingEnrollments, ProfileStore } from "./ports";
+import type { IdentityProvider, PendingEnrollments, Profile, ProfileStore } from "./ports";
+
+/** What deleting an account's users needs of the user pool. */
+export type AccountUsers = Pick<IdentityProvider, "customerNumberOf" | "deleteUser"> & {
+  readonly disableUser?: (email: string) => Promise<void>;
+};
 
 /**
  * An enrollment not confirmed within 24 hours expires (contract §4, v2): its Cognito users go, the
@@ -14,6 +19,46 @@ export interface ExpiryDeps {
 }
 
 export type ExpiryOutcome = "expired" | "kept";
+
+/** Every address for which the profile says a Cognito user of the account may exist. */
+export function accountEmails(profile: Profile): string[] {
+  return [
+    ...new Set([
+      ...(profile.cognitoEmails ?? []),
+      ...(profile.email ? [profile.email] : []),
+      ...(profile.pendingEmail ? [profile.pendingEmail] : []),
+    ]),
+  ];
+}
+
+/**
+ * Deletes the account's Cognito users (expiry, and the removal of a profile: remove-profile.ts).
+ * Only this account's: an address in the list may have been another account's all along, so each
+ * user's `custom:customerNumber` is read first. With `disableFirst` each user is disabled before it
+ * is deleted, so that a failure between the two leaves a user that can no longer sign in. Returns
+ * the addresses the profile may forget: deleted, or another account's. One with no user is kept
+ * (an enrollment running at that moment may be about to create it; the next enrollment forgets it).
+ */
+export async function deleteAccountUsers(
+  customerNumber: string,
+  profile: Profile,
+  identity: AccountUsers,
+  options: { readonly disableFirst?: boolean } = {},
+): Promise<string[]> {
+  const forgotten: string[] = [];
+  for (const email of accountEmails(profile)) {
+    const holder = await identity.customerNumberOf(email);
+    if (holder === customerNumber) {
+      if (options.disableFirst) {
+        if (!identity.disableUser) throw new Error("disableFirst needs identity.disableUser");
+        await identity.disableUser(email);
+      }
+      await identity.deleteUser(email);
+    }
+    if (holder !== null) forgotten.push(email);
+  }
+  return forgotten;
+}
 
 /** The latest moment at which an enrollment that is still unconfirmed at `now` must have begun to be expired. */
 export function expiryCutoff(now: Date): Date {
@@ -40,16 +85,7 @@ export async function expireEnrollment(
   );
   if (!profile) return "kept";
   try {
-    const emails = new Set([
-      ...(profile.cognitoEmails ?? []),
-      ...(profile.email ? [profile.email] : []),
-      ...(profile.pendingEmail ? [profile.pendingEmail] : []),
-    ]);
-    // Only this account's users: an address in the list may have been another account's all along.
-    for (const email of emails) {
-      if ((await deps.identity.customerNumberOf(email)) === customerNumber)
-        await deps.identity.deleteUser(email);
-    }
+    await deleteAccountUsers(customerNumber, profile, deps.identity);
     return (await deps.profiles.finishExpiry(customerNumber, lock, now)) ? "expired" : "kept";
   } catch (error) {
     await deps.profiles.release(customerNumber, lock).catch(() => undefined);
