@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
@@ -10,6 +9,7 @@ import { accountEventsTable, securityTable, tableName } from "../../lambdas/defi
 import { LOCAL_CREDENTIALS, LOCAL_PREFIX, LOCAL_REGION } from "../../local/settings";
 import { apiWorld } from "../support/api-client";
 import { startLocalApi } from "../support/local-api";
+import { runCli } from "../support/run-cli";
 import { tempFiles } from "../support/temp-files";
 
 /**
@@ -43,14 +43,7 @@ afterAll(async () => {
   files.cleanup();
 });
 
-function support(args: string[], localDir = files.dir) {
-  const out = spawnSync(process.execPath, ["--import", "tsx", "local/support/cli.ts", ...args], {
-    encoding: "utf8",
-    env: { ...process.env, LOCAL_DIR: localDir, CI: "true" },
-    timeout: 60_000,
-  });
-  return { code: out.status, stdout: out.stdout, stderr: out.stderr };
-}
+const support = (args: string[], localDir = files.dir) => runCli("local/support/cli.ts", args, localDir);
 
 async function lockOut(customer: string) {
   const now = new Date();
@@ -71,7 +64,7 @@ describe("npm run support", () => {
       method: "bill",
       sourceIp: "203.0.113.x",
     });
-    const { code, stdout, stderr } = support(["status", "9100001"]);
+    const { code, stdout, stderr } = await support(["status", "9100001"]);
     expect(stderr).toBe("");
     expect(code).toBe(0);
     expect(stdout).toContain("Customer 9100001");
@@ -85,7 +78,7 @@ describe("npm run support", () => {
 
   it("--json gives the same facts in a stable shape", async () => {
     await world.seedAccount("9100002");
-    const { code, stdout } = support(["status", "9100002", "--json"]);
+    const { code, stdout } = await support(["status", "9100002", "--json"]);
     expect(code).toBe(0);
     const body = JSON.parse(stdout);
     expect(Object.keys(body)).toEqual([
@@ -117,15 +110,15 @@ describe("npm run support", () => {
   it("unlock lifts a lockout that status shows, and both are recorded", async () => {
     await world.seedAccount("9100003");
     await lockOut("9100003");
-    const before = JSON.parse(support(["status", "9100003", "--json"]).stdout);
+    const before = JSON.parse((await support(["status", "9100003", "--json"])).stdout);
     expect(before.verification).toMatchObject({ failuresInWindow: 5, reason: "lockout" });
     expect(Date.parse(before.verification.blockedUntil)).toBeGreaterThan(Date.now());
-    expect(support(["status", "9100003"]).stdout).toContain("BLOCKED until");
+    expect((await support(["status", "9100003"])).stdout).toContain("BLOCKED until");
 
-    const unlocked = support(["unlock", "9100003"]);
+    const unlocked = await support(["unlock", "9100003"]);
     expect(unlocked.code).toBe(0);
     expect(unlocked.stdout).toContain("9100003: failures and lockout cleared");
-    const after = JSON.parse(support(["status", "9100003", "--json"]).stdout);
+    const after = JSON.parse((await support(["status", "9100003", "--json"])).stdout);
     expect(after.verification).toEqual({
       failuresInWindow: 0,
       failuresToday: 0,
@@ -145,7 +138,7 @@ describe("npm run support", () => {
     await world.seedAccount("9100004", { accessCode: "11223" });
     expect((await world.verifyBill("9100004", "99999")).status).toBe(403);
     expect((await world.verifyBill("9100004", "11223")).status).toBe(200);
-    const { stdout } = support(["status", "9100004", "--json"]);
+    const { stdout } = await support(["status", "9100004", "--json"]);
     const body = JSON.parse(stdout);
     const attempts = body.events.filter((e: { kind: string }) => e.kind === "verification");
     expect(attempts.map((e: { outcome: string; method: string }) => [e.outcome, e.method])).toEqual([
@@ -160,11 +153,11 @@ describe("npm run support", () => {
     expect(body.verification.failuresInWindow).toBe(1);
   });
 
-  it("an unknown customer number is exit 1, with a JSON error under --json", () => {
-    const human = support(["status", "9100999"]);
+  it("an unknown customer number is exit 1, with a JSON error under --json", async () => {
+    const human = await support(["status", "9100999"]);
     expect(human.code).toBe(1);
     expect(human.stderr).toContain("no account 9100999");
-    const json = support(["unlock", "9100999", "--json"]);
+    const json = await support(["unlock", "9100999", "--json"]);
     expect(json.code).toBe(1);
     expect(JSON.parse(json.stdout)).toEqual({
       ok: false,
@@ -174,7 +167,7 @@ describe("npm run support", () => {
     });
   });
 
-  it("bad usage is exit 2 with the usage line", () => {
+  it("bad usage is exit 2 with the usage line", async () => {
     for (const args of [
       [],
       ["status"],
@@ -182,7 +175,7 @@ describe("npm run support", () => {
       ["status", "12345"],
       ["status", "9100001", "--force"],
     ]) {
-      const { code, stdout, stderr } = support(args);
+      const { code, stdout, stderr } = await support(args);
       expect({ args, code }).toEqual({ args, code: 2 });
       expect(stdout).toBe("");
       expect(stderr).toContain(
@@ -191,14 +184,14 @@ describe("npm run support", () => {
     }
   });
 
-  it("says what to do when the local stack is not running (exit 1)", () => {
-    const { code, stderr } = support(["status", "9100001"], join(files.dir, "no-stack-here"));
+  it("says what to do when the local stack is not running (exit 1)", async () => {
+    const { code, stderr } = await support(["status", "9100001"], join(files.dir, "no-stack-here"));
     expect(code).toBe(1);
     expect(stderr).toContain("npm start");
   });
 
-  it("an unknown stage is exit 1 and names the stage", () => {
-    const { code, stderr } = support(["status", "9100001", "--stage", "moon"]);
+  it("an unknown stage is exit 1 and names the stage", async () => {
+    const { code, stderr } = await support(["status", "9100001", "--stage", "moon"]);
     expect(code).toBe(1);
     expect(stderr).toContain("moon");
   });

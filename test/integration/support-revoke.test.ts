@@ -1,4 +1,3 @@
-import { execFile } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
@@ -10,6 +9,7 @@ import { securityTable, tableName } from "../../lambdas/definitions/tables";
 import { LOCAL_CREDENTIALS, LOCAL_PREFIX, LOCAL_REGION } from "../../local/settings";
 import { apiWorld } from "../support/api-client";
 import { startLocalApi } from "../support/local-api";
+import { runCli } from "../support/run-cli";
 import { signedInCustomers } from "../support/signed-in-customer";
 import { tempFiles } from "../support/temp-files";
 
@@ -50,16 +50,7 @@ afterAll(async () => {
  * The CLI in a child process, without blocking this worker: the local API runs in it, and an event
  * loop held by spawnSync lets its keep-alive sockets time out under the next request (ECONNRESET).
  */
-function support(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      ["--import", "tsx", "local/support/cli.ts", ...args],
-      { encoding: "utf8", env: { ...process.env, LOCAL_DIR: files.dir, CI: "true" }, timeout: 60_000 },
-      (error, stdout, stderr) => done({ code: error ? (error.code as number) : 0, stdout, stderr }),
-    );
-  });
-}
+const support = (args: string[]) => runCli("local/support/cli.ts", args, files.dir);
 
 const SUBJECT_FR = "Votre profil Services en ligne a été retiré";
 

@@ -148,6 +148,10 @@ describe("each function's table access, as its flows really run", () => {
     expect([200, 404]).toContain((await get("/v1/me/contract")).status);
     expect((await get("/v1/me/export")).status).toBe(200);
     expect((await world.post("/v1/me/sign-out", {}, bearer)).status).toBe(204);
+    // Signed in again after the sign-out: the customer closes the profile.
+    await new Promise((done) => setTimeout(done, 1100));
+    const again = { Authorization: `Bearer ${await signIn(email)}` };
+    expect((await fetch(`${api.url}/v1/me`, { method: "DELETE", headers: again })).status).toBe(204);
 
     // Every function these flows ran was seen, and did nothing its role lacks.
     for (const entry of [
