@@ -127,30 +127,36 @@ export function profileStore(client: DynamoDBDocumentClient, table: string): Pro
     },
 
     async complete(customerNumber, enrollment, now) {
-      await client.send(
-        new UpdateCommand({
-          TableName: table,
-          Key: { customerNumber },
-          UpdateExpression:
-            "SET email = :email, #language = :lang, confirmationTokenHash = :hash, completedEnrollmentId = :id, " +
-            "#status = :pending, lockedUntil = :zero, pendingSince = :since " +
-            "REMOVE pendingEmail, pendingLanguage ADD completedEnrollments :ids",
-          ConditionExpression: "lockOwner = :owner AND #status <> :active",
-          ExpressionAttributeNames: { "#status": "status", "#language": "language" },
-          ExpressionAttributeValues: {
-            ":email": enrollment.email,
-            ":lang": enrollment.language,
-            ":hash": enrollment.confirmationTokenHash,
-            ":id": enrollment.id,
-            ":ids": new Set([enrollment.id]),
-            ":owner": enrollment.lockOwner,
-            ":pending": "PENDING_CONFIRMATION",
-            ":active": "ACTIVE",
-            ":zero": 0,
-            ":since": now.getTime(),
-          },
-        }),
-      );
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: { customerNumber },
+            UpdateExpression:
+              "SET email = :email, #language = :lang, confirmationTokenHash = :hash, completedEnrollmentId = :id, " +
+              "#status = :pending, lockedUntil = :zero, pendingSince = :since " +
+              "REMOVE pendingEmail, pendingLanguage ADD completedEnrollments :ids",
+            ConditionExpression: "lockOwner = :owner AND #status <> :active",
+            ExpressionAttributeNames: { "#status": "status", "#language": "language" },
+            ExpressionAttributeValues: {
+              ":email": enrollment.email,
+              ":lang": enrollment.language,
+              ":hash": enrollment.confirmationTokenHash,
+              ":id": enrollment.id,
+              ":ids": new Set([enrollment.id]),
+              ":owner": enrollment.lockOwner,
+              ":pending": "PENDING_CONFIRMATION",
+              ":active": "ACTIVE",
+              ":zero": 0,
+              ":since": now.getTime(),
+            },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
     },
 
     async abandon(customerNumber, enrollment) {

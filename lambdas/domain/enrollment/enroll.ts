@@ -139,11 +139,15 @@ export async function enroll(request: EnrollmentRequest, deps: EnrollmentDeps): 
       customerNumber,
       new Date(now.getTime() + CONFIRMATION_TTL_SECONDS * 1000),
     );
-    await deps.profiles.complete(
+    const completed = await deps.profiles.complete(
       customerNumber,
       { ...lock, email: request.email, language: request.language, confirmationTokenHash: hash },
       now,
     );
+    // The account was taken from this request meanwhile (support revoked it, or the customer closed
+    // it): no link goes out, and the answer is the 409 of an account busy elsewhere, never a 500.
+    // The user it may have created is on the profile's list, for the next enrollment or removal.
+    if (!completed) return { outcome: "in-progress" };
     const link = `${deps.webBaseUrl.replace(/\/+$/, "")}/confirmation?token=${token}`;
     await deps.mailer.sendConfirmation({ to: request.email, language: request.language, link });
     await deps.profiles.markEmailSent(customerNumber, enrollmentId);

@@ -127,13 +127,14 @@ export interface ProfileStore {
   dropConfirmation(customerNumber: string, lock: EnrollmentLock, email: string): Promise<void>;
   /**
    * The enrollment is written: new e-mail, new confirmation link (older ones stop working), lock
-   * released; `now` (the request's) starts the enrollment's 24 hours.
+   * released; `now` (the request's) starts the enrollment's 24 hours. False when the request no
+   * longer holds the lock (a removal or a newer enrollment took the account): nothing is written.
    */
   complete(
     customerNumber: string,
     enrollment: EnrollmentLock & { email: string; language: Language; confirmationTokenHash: string },
     now: Date,
-  ): Promise<void>;
+  ): Promise<boolean>;
   /** The enrollment gave up (e-mail of another account): the profile is as it was, lock released. */
   abandon(customerNumber: string, enrollment: EnrollmentLock & { email: string }): Promise<void>;
   markEmailSent(customerNumber: string, enrollmentId: string): Promise<void>;

@@ -463,7 +463,7 @@ export function fakeProfiles(io: Io) {
       io.run("profiles.complete", () => {
         const item = items.get(customerNumber);
         if (!item || item.lockOwner !== enrollment.lockOwner || !differs(item.status, "ACTIVE")) {
-          throw new ConditionFailed("complete");
+          return false;
         }
         item.completedEnrollments = new Set([...(item.completedEnrollments ?? []), enrollment.id]);
         item.email = enrollment.email;
@@ -475,6 +475,7 @@ export function fakeProfiles(io: Io) {
         item.pendingSince = now.getTime();
         delete item.pendingEmail;
         delete item.pendingLanguage;
+        return true;
       }),
 
     abandon: (customerNumber, enrollment) =>
