@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { CloudFormationClient, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
@@ -15,11 +14,12 @@ import {
   tableName,
 } from "../../lambdas/definitions/tables";
 import type { KeyRing } from "../../lambdas/domain/key-ring";
-import { getStage, stackNamePrefix } from "../../lib/config/stages";
+import type { StageConfig } from "../../lib/config/stages";
 import { statefulOutputKeys, tableNameOutputKey } from "../../lib/stacks/stateful-stack";
 import { readLocalPepper } from "../pepper-file";
 import { LOCAL_CREDENTIALS, LOCAL_PREFIX, LOCAL_REGION, localDir } from "../settings";
 import type { Endpoints } from "../stack";
+import { StageOutputsError, statefulOutputs } from "../stage-outputs";
 import { ImportFileError, type ImportTarget } from "./import-file";
 
 const DEFAULT_NOTICE_DELAY_DAYS = 3;
@@ -99,26 +99,15 @@ export function localTargetAt(
  * with the operator's AWS credentials.
  */
 export async function stageTarget(stageName: string): Promise<ImportTarget & { close(): void }> {
-  const stage = getStage(stageName);
-  const stackName = `${stackNamePrefix(stage)}-Stateful`;
-  const cloudFormation = new CloudFormationClient({ region: stage.region });
-  let outputs: Map<string, string>;
+  let stage: StageConfig;
+  let output: (key: string) => string;
   try {
-    const { Stacks } = await cloudFormation.send(new DescribeStacksCommand({ StackName: stackName }));
-    outputs = new Map((Stacks?.[0]?.Outputs ?? []).map((o) => [o.OutputKey ?? "", o.OutputValue ?? ""]));
+    ({ stage, output } = await statefulOutputs(stageName));
   } catch (error) {
-    throw new ImportFileError(
-      `cannot read the outputs of the stack ${stackName} in ${stage.region} (${error instanceof Error ? error.name : String(error)}): is the stage deployed, and are your AWS credentials set?`,
-    );
-  } finally {
-    cloudFormation.destroy();
+    // The import CLI's own error: one line and exit 1, like every other bad target.
+    if (error instanceof StageOutputsError) throw new ImportFileError(error.message);
+    throw error;
   }
-  const output = (key: string): string => {
-    const value = outputs.get(key);
-    if (!value)
-      throw new ImportFileError(`the stack ${stackName} has no output ${key}: deploy the current version`);
-    return value;
-  };
   const secrets = new SecretsManagerClient({ region: stage.region });
   let pepper: KeyRing;
   try {
