@@ -1,8 +1,4 @@
-import {
-  CognitoIdentityProviderClient,
-  InitiateAuthCommand,
-} from "@aws-sdk/client-cognito-identity-provider";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cognitoClient } from "../../lambdas/adapters/cognito-identity";
 import { documentClient } from "../../lambdas/adapters/dynamodb";
 import { authorizerFunction } from "../../lambdas/definitions/authorizer";
@@ -10,10 +6,11 @@ import { apiFunctions } from "../../lambdas/definitions/routes";
 import { tables } from "../../lambdas/definitions/tables";
 import { authorizerGrants, type FunctionGrants, functionGrants } from "../../lib/stacks/function-grants";
 import { currentFunctionName } from "../../local/lambda-runtime";
-import { LOCAL_CREDENTIALS, LOCAL_PREFIX, LOCAL_REGION } from "../../local/settings";
+import { LOCAL_PREFIX } from "../../local/settings";
 import { expectedAccess } from "../infra/least-privilege.expected";
 import { apiWorld } from "../support/api-client";
 import { startLocalApi } from "../support/local-api";
+import { PASSWORD, signedInCustomers } from "../support/signed-in-customer";
 
 /**
  * The other half of the least-privilege test. That one compares each bundle's commands with its
@@ -24,10 +21,10 @@ import { startLocalApi } from "../support/local-api";
  * the expectation forgets (so the role lacks it, an AccessDenied in AWS) fails here.
  * Customer numbers of this file: 88xxxxx.
  */
-const { endpoints } = inject("localStack");
 let api: Awaited<ReturnType<typeof startLocalApi>>;
 const world = apiWorld(() => api.url);
-const PASSWORD = "un mot de passe sûr";
+const customers = signedInCustomers(world, () => api.url);
+const signIn = async (email: string) => (await customers.signIn(email)).id;
 
 /** `local-<function>` → the handler entry the expectations are keyed by. */
 const entryOf = new Map<string, string>([
@@ -91,24 +88,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await api.close();
   world.close();
+  customers.close();
 });
-
-const cognito = new CognitoIdentityProviderClient({
-  region: LOCAL_REGION,
-  credentials: LOCAL_CREDENTIALS,
-  endpoint: endpoints.cognito.endpoint,
-});
-
-async function signIn(email: string): Promise<string> {
-  const out = await cognito.send(
-    new InitiateAuthCommand({
-      AuthFlow: "USER_PASSWORD_AUTH",
-      ClientId: endpoints.cognito.clientId,
-      AuthParameters: { USERNAME: email, PASSWORD },
-    }),
-  );
-  return out.AuthenticationResult?.IdToken as string;
-}
 
 /** The DynamoDB actions an expectation allows on each table, without conditions. */
 function allowed(entry: string): Set<string> {
