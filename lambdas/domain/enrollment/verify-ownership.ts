@@ -1,3 +1,4 @@
+import { concurrently } from "../concurrently";
 import type { KeyRing } from "../key-ring";
 import { type Factor, factorMatches } from "../verification-hash";
 import type {
@@ -93,7 +94,8 @@ function matches(request: VerificationRequest, secrets: AccountSecrets, deps: Ve
  * Proves that the caller holds an account. Known and unknown customer numbers take the same path:
  * reserve an attempt (atomic, so parallel guesses cannot beat the limit), read the account and its
  * profile, compare hashes, record the failure (for the account and for the stage's budget). Success
- * gives its reservation back and issues a 15-minute, single-use token, stored only as its hash.
+ * gives its reservation back and, at the same time, issues a 15-minute, single-use token, stored
+ * only as its hash.
  *
  * In step-up mode every valid, unlocked request gets a challenge, whatever its data, and counts as
  * a failure (for the account and the stage): the same writes in every case (the challenge, its
@@ -148,10 +150,16 @@ export async function verifyOwnership(
   }
 
   if (!ok) return { outcome: "failed", lockedOut: await fail() };
-  await deps.limiter.release(request.customerNumber, reservation);
-  if (profile?.status === "ACTIVE") return { outcome: "already-enrolled" };
+  const release = deps.limiter.release(request.customerNumber, reservation);
+  if (profile?.status === "ACTIVE") {
+    await release;
+    return { outcome: "already-enrolled" };
+  }
+  // The reservation's give-back and the token are independent writes: one round trip, not two.
+  // Either failing fails the request (no token is handed out); a retry is safe, as the release
+  // only removes this reservation and the token is a new one, unused.
   const token = newToken();
   const expiresAt = new Date(now.getTime() + (deps.tokenTtlSeconds ?? VERIFICATION_TOKEN_TTL_SECONDS) * 1000);
-  await deps.tokens.issue(tokenHash(token), request.customerNumber, expiresAt);
+  await concurrently(release, deps.tokens.issue(tokenHash(token), request.customerNumber, expiresAt));
   return { outcome: "verified", token, expiresAt };
 }

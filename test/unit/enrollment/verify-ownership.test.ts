@@ -6,7 +6,14 @@ import {
   type VerificationRequest,
   verifyOwnership,
 } from "../../../lambdas/domain/enrollment/verify-ownership";
-import { DEFAULT_FACTORS, DEFAULT_LIMITS, T0, type World, world } from "../../support/fakes/enrollment-fakes";
+import {
+  DEFAULT_FACTORS,
+  DEFAULT_LIMITS,
+  InjectedFault,
+  T0,
+  type World,
+  world,
+} from "../../support/fakes/enrollment-fakes";
 
 const CUSTOMER = "1234567";
 const UNKNOWN = "7654321";
@@ -88,6 +95,56 @@ describe("verifyOwnership: success", () => {
     const outcome = await verify(account(CUSTOMER));
     expect(outcome.outcome).toBe("verified");
   });
+});
+
+describe("verifyOwnership: the success's two writes, at once", () => {
+  it("the token is written while the reservation's give-back is still in flight: one round trip", async () => {
+    const { w, verify } = setup();
+    const held = w.faults.holdOn("limiter.release");
+    let settled = false;
+    const pending = verify(bill(CUSTOMER)).finally(() => {
+      settled = true;
+    });
+    await held.reached;
+    // Let the other step run as far as it can while the release is held.
+    for (let i = 0; i < 10; i++) await new Promise((resolve) => setImmediate(resolve));
+
+    expect(w.stores.verificationTokens.size).toBe(1);
+    expect(settled).toBe(false);
+    held.release();
+    const outcome = await pending;
+    expect(outcome.outcome).toBe("verified");
+    // The release went through: the success left no attempt counted.
+    expect(w.stores.attempts.get(CUSTOMER)?.attempts).toEqual([]);
+  });
+
+  it.each([
+    ["the give-back", "limiter.release"],
+    ["the token", "verificationTokens.issue"],
+  ] as const)(
+    "%s failing fails the request with its own error, after the other settled; a retry succeeds",
+    async (_name, method) => {
+      const { w, verify } = setup();
+      // The other step is held: the failure must not surface while it is still running.
+      const other = method === "limiter.release" ? "verificationTokens.issue" : "limiter.release";
+      const held = w.faults.holdOn(other);
+      w.faults.failOn(method);
+      let settled = false;
+      const pending = verify(bill(CUSTOMER)).finally(() => {
+        settled = true;
+      });
+      const failure = expect(pending).rejects.toBeInstanceOf(InjectedFault);
+      await held.reached;
+      for (let i = 0; i < 10; i++) await new Promise((resolve) => setImmediate(resolve));
+      expect(settled).toBe(false);
+      held.release();
+      await failure;
+      await expect(pending).rejects.toMatchObject({ method });
+
+      const retry = await verify(bill(CUSTOMER));
+      expect(retry.outcome).toBe("verified");
+    },
+  );
 });
 
 describe("verifyOwnership: failures", () => {
