@@ -1,6 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { PENDING_INDEX, profilesTable } from "../definitions/tables";
 import type { ProfileRemovals } from "../domain/customer/remove-profile";
+import { lockRefusal } from "../domain/enrollment/enrollment-lock";
 import type {
   AccountContacts,
   AccountDirectory,
@@ -63,10 +64,15 @@ export function profileStore(client: DynamoDBDocumentClient, table: string): Pro
               "pendingSince = if_not_exists(pendingSince, :now) " +
               "ADD cognitoEmails :emails",
             // A profile with no status (an expired enrollment) is not enrolled: `<>` alone is false
-            // for a missing attribute.
+            // for a missing attribute. This enrollment once completed (lockRefusal's COMPLETED:
+            // done, or replaced; an expiry or removal keeps `completedEnrollments`) is refused too,
+            // so that no read is needed before the lock.
             ConditionExpression:
               "attribute_not_exists(customerNumber) OR ((attribute_not_exists(#status) OR #status <> :active) AND " +
-              "(attribute_not_exists(lockedUntil) OR lockedUntil < :now))",
+              "(attribute_not_exists(lockedUntil) OR lockedUntil < :now) AND " +
+              "NOT (completedEnrollmentId = :id AND emailSentFor = :id) AND " +
+              "NOT (contains(completedEnrollments, :id) AND " +
+              "(attribute_not_exists(completedEnrollmentId) OR completedEnrollmentId <> :id)))",
             ExpressionAttributeNames: { "#status": "status" },
             ExpressionAttributeValues: {
               ":id": enrollment.id,
@@ -88,12 +94,10 @@ export function profileStore(client: DynamoDBDocumentClient, table: string): Pro
         return { acquired: true, profile: toProfile(out.Attributes) as Profile };
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
+        // The reason comes from the item the refused write saw; a read only if none came back.
         const item = conditionFailureItem(error);
-        const status = item?.status ?? (await get(customerNumber))?.status;
-        return {
-          acquired: false,
-          reason: status === "ACTIVE" ? "ALREADY_ENROLLED" : "ENROLLMENT_IN_PROGRESS",
-        };
+        const seen = item ? toProfile(item) : await get(customerNumber);
+        return { acquired: false, reason: lockRefusal(seen, enrollment.id) };
       }
     },
 

@@ -5,13 +5,17 @@ import {
   ENROLLMENT_EMAILS_WINDOW_SECONDS,
   ENROLLMENT_LOCK_SECONDS,
 } from "../../definitions/limits";
+import { concurrently } from "../concurrently";
 import type { Language } from "../language";
+import { lockRefusal } from "./enrollment-lock";
 import { expireEnrollment } from "./expire-enrollments";
 import type {
   ConfirmationTokens,
   EnrollmentEmailQuota,
+  EnrollmentLock,
   IdentityProvider,
   Mailer,
+  Profile,
   ProfileStatus,
   ProfileStore,
   VerificationTokens,
@@ -77,24 +81,24 @@ export async function enroll(request: EnrollmentRequest, deps: EnrollmentDeps): 
   const accepted = { customerNumber, email: request.email, status: "PENDING_CONFIRMATION" } as const;
   const created = { outcome: "created", ...accepted } as const;
 
-  const before = await deps.profiles.get(customerNumber);
-  if (before?.status === "ACTIVE") return { outcome: "already-enrolled" };
-  // The same request again after it fully succeeded, or after a newer enrollment replaced it:
-  // the same answer, and nothing new (it must not take the account back from the newer one).
-  const done = before?.completedEnrollmentId === enrollmentId && before.emailSentFor === enrollmentId;
-  const replaced =
-    before?.completedEnrollments?.includes(enrollmentId) && before.completedEnrollmentId !== enrollmentId;
-  if (done || replaced) return created;
-
   // Every way on from here may e-mail (a link, or "already has a profile"): the account's cap first,
   // before anything is written, so that a refused request leaves nothing behind. The same request
   // again keeps the slot it took (the quota is keyed by the enrollment); one refused with
   // ENROLLMENT_IN_PROGRESS keeps its slot for its retry.
   const slot = await deps.emailQuota.reserve(customerNumber, enrollmentId, now);
-  if (!slot.allowed) return { outcome: "too-many-enrollments", retryAfterSeconds: slot.retryAfterSeconds };
+  if (!slot.allowed) {
+    // Rare: only here is the profile read, so that an active account still answers 409 and a
+    // completed enrollment its 201, as when the profile was read before the cap.
+    const refusal = lockRefusal(await deps.profiles.get(customerNumber), enrollmentId);
+    if (refusal === "ALREADY_ENROLLED") return { outcome: "already-enrolled" };
+    if (refusal === "COMPLETED") return created;
+    return { outcome: "too-many-enrollments", retryAfterSeconds: slot.retryAfterSeconds };
+  }
 
   const lock = { id: enrollmentId, lockOwner: randomUUID() };
   try {
+    // No read first: the lock's condition refuses an active account, a busy one, and this
+    // enrollment once completed, and its reason comes from the item the refused write saw.
     const acquired = await deps.profiles.acquire(
       customerNumber,
       { ...lock, email: request.email, language: request.language },
@@ -102,6 +106,9 @@ export async function enroll(request: EnrollmentRequest, deps: EnrollmentDeps): 
       ENROLLMENT_LOCK_SECONDS,
     );
     if (!acquired.acquired) {
+      // The same request again after it fully succeeded, or after a newer enrollment replaced it:
+      // the same answer, and nothing new (it must not take the account back from the newer one).
+      if (acquired.reason === "COMPLETED") return created;
       return { outcome: acquired.reason === "ALREADY_ENROLLED" ? "already-enrolled" : "in-progress" };
     }
 
@@ -119,25 +126,19 @@ export async function enroll(request: EnrollmentRequest, deps: EnrollmentDeps): 
       }
       return { outcome: "address-taken", ...accepted };
     }
-    await deps.identity.setPassword(request.email, request.password);
-
-    // Users of earlier, never confirmed enrollments of this account go (after a failure too); the
-    // link of each goes before its user does, so that no link can outlive it.
-    for (const old of acquired.profile.cognitoEmails ?? []) {
-      if (old === request.email) continue;
-      if ((await deps.identity.customerNumberOf(old)) === customerNumber) {
-        await deps.profiles.dropConfirmation(customerNumber, lock, old);
-        await deps.identity.deleteUser(old);
-      }
-      await deps.profiles.forgetCognitoEmail(customerNumber, old);
-    }
-
+    // The confirmation token (derived, so a retry writes the same item) is inert until complete()
+    // names it on the profile: it is written while Cognito sets the password and the users of older
+    // attempts go, one round trip instead of two. Both settle before any failure reaches the catch,
+    // so nothing of this request still runs once its lock is given back.
     const token = confirmationToken(deps.confirmationKey, enrollmentId);
     const hash = tokenHash(token);
-    await deps.confirmationTokens.store(
-      hash,
-      customerNumber,
-      new Date(now.getTime() + CONFIRMATION_TTL_SECONDS * 1000),
+    await concurrently(
+      setPasswordAndDropOlderUsers(request, customerNumber, lock, acquired.profile, deps),
+      deps.confirmationTokens.store(
+        hash,
+        customerNumber,
+        new Date(now.getTime() + CONFIRMATION_TTL_SECONDS * 1000),
+      ),
     );
     const completed = await deps.profiles.complete(
       customerNumber,
@@ -157,6 +158,26 @@ export async function enroll(request: EnrollmentRequest, deps: EnrollmentDeps): 
     // that the retry can run at once; whatever was written is finished by it.
     await deps.profiles.release(customerNumber, lock).catch(() => undefined);
     throw error;
+  }
+}
+
+async function setPasswordAndDropOlderUsers(
+  request: EnrollmentRequest,
+  customerNumber: string,
+  lock: EnrollmentLock,
+  profile: Profile,
+  deps: EnrollmentDeps,
+): Promise<void> {
+  await deps.identity.setPassword(request.email, request.password);
+  // Users of earlier, never confirmed enrollments of this account go (after a failure too); the
+  // link of each goes before its user does, so that no link can outlive it.
+  for (const old of profile.cognitoEmails ?? []) {
+    if (old === request.email) continue;
+    if ((await deps.identity.customerNumberOf(old)) === customerNumber) {
+      await deps.profiles.dropConfirmation(customerNumber, lock, old);
+      await deps.identity.deleteUser(old);
+    }
+    await deps.profiles.forgetCognitoEmail(customerNumber, old);
   }
 }
 

@@ -1,5 +1,6 @@
 import type { Language } from "../language";
 import type { Reservation } from "./attempt-window";
+import type { LockRefusal } from "./enrollment-lock";
 
 /**
  * What the enrollment use cases need from the outside world. Adapters (DynamoDB, Cognito, SES)
@@ -101,13 +102,16 @@ export interface ConfirmationTokens {
 
 export type AcquireResult =
   | { readonly acquired: true; readonly profile: Profile }
-  | { readonly acquired: false; readonly reason: "ALREADY_ENROLLED" | "ENROLLMENT_IN_PROGRESS" };
+  /** The reason, from the profile the refused write saw (enrollment-lock.ts). */
+  | { readonly acquired: false; readonly reason: LockRefusal };
 
 export interface ProfileStore {
   get(customerNumber: string): Promise<Profile | undefined>;
   /**
    * Takes the account's enrollment lock for one request (conditional write): refused while another
-   * request holds it, even a copy of the same request, so that two never write at once.
+   * request holds it, even a copy of the same request, so that two never write at once; refused too
+   * when the account is ACTIVE or this enrollment already completed (enrollment-lock.ts), so that
+   * no read is needed before it.
    */
   acquire(
     customerNumber: string,

@@ -13,6 +13,7 @@ import {
 } from "../../../lambdas/domain/enrollment/email-quota";
 import type { EnrollmentDeps, EnrollmentRequest } from "../../../lambdas/domain/enrollment/enroll";
 import { ENROLLMENT_EMAIL_QUOTA, enroll } from "../../../lambdas/domain/enrollment/enroll";
+import { enrollmentCompleted, lockRefusal } from "../../../lambdas/domain/enrollment/enrollment-lock";
 import { sweepExpiredEnrollments } from "../../../lambdas/domain/enrollment/expire-enrollments";
 import {
   type AccountDirectory,
@@ -414,15 +415,15 @@ export function fakeProfiles(io: Io) {
         const nowMs = now.getTime();
         const item = items.get(customerNumber);
         // A profile without a status (an expired enrollment) is not enrolled.
+        // As the adapter's condition: refused also once this enrollment completed (enrollment-lock.ts),
+        // with the reason read from the item the refused write saw.
         const allowed =
           item === undefined ||
-          (item.status !== "ACTIVE" && (item.lockedUntil === undefined || item.lockedUntil < nowMs));
-        if (!allowed) {
-          return {
-            acquired: false,
-            reason: item?.status === "ACTIVE" ? "ALREADY_ENROLLED" : "ENROLLMENT_IN_PROGRESS",
-          } as const;
-        }
+          (item.status !== "ACTIVE" &&
+            (item.lockedUntil === undefined || item.lockedUntil < nowMs) &&
+            !enrollmentCompleted(toProfile(item), enrollment.id));
+        if (!allowed)
+          return { acquired: false, reason: lockRefusal(toProfile(item), enrollment.id) } as const;
         const next: ProfileItem = item ?? { customerNumber };
         next.enrollmentId = enrollment.id;
         next.lockOwner = enrollment.lockOwner;

@@ -460,3 +460,73 @@ describe("enroll: a crash while giving up on an e-mail in use", () => {
     expect(w.user(E1)?.customerNumber).toBe(OTHER);
   });
 });
+
+describe("enroll: fewer round trips, the same answers", () => {
+  it("reads no profile before the lock: the lock's refusal says why", async () => {
+    const w = setup();
+    const token = await w.verified(CUSTOMER);
+    w.calls.splice(0);
+    expect(await w.enroll(token, E1)).toEqual(created(E1));
+    expect(w.calls).not.toContain("profiles.get");
+    expect(w.calls.slice(0, 3)).toEqual(["verificationTokens.consume", "quota.reserve", "profiles.acquire"]);
+
+    // The same request again: the lock refuses it as completed, the same 201, nothing else.
+    w.calls.splice(0);
+    expect(await w.enroll(token, E1)).toEqual(created(E1));
+    expect(w.calls).toEqual(["verificationTokens.consume", "quota.reserve", "profiles.acquire"]);
+  });
+
+  it("a replaced enrollment's repeat, after the newer one expired: the same 201, the account untouched", async () => {
+    const w = setup();
+    const t1 = await w.verified(CUSTOMER);
+    expect(await w.enroll(t1, E1)).toEqual(created(E1));
+    const t2 = await w.verified(CUSTOMER);
+    expect(await w.enroll(t2, E2)).toEqual(created(E2));
+    // As an expiry leaves it: no status, no address, no current enrollment; the list stays.
+    const profile = w.profile(CUSTOMER);
+    w.seedProfile({
+      customerNumber: CUSTOMER,
+      billing: "paper",
+      lockedUntil: 0,
+      completedEnrollments: new Set(profile?.completedEnrollments ?? []),
+    });
+    const users = w.users().length;
+    expect(await w.enroll(t1, E1)).toEqual(created(E1));
+    expect(w.users()).toHaveLength(users);
+    expect(w.profile(CUSTOMER)?.status).toBeUndefined();
+  });
+
+  it("an active account whose e-mail cap is full still answers already-enrolled", async () => {
+    const w = setup();
+    const spare = await w.verified(CUSTOMER);
+    for (let i = 0; i < 3; i++) {
+      expect((await w.enroll(await w.verified(CUSTOMER), `n${i}@example.com`)).outcome).toBe("created");
+    }
+    expect(await confirm(w, w.latestToken())).toEqual({ outcome: "active" });
+    expect(await w.enroll(spare, E1)).toEqual({ outcome: "already-enrolled" });
+  });
+
+  it("the confirmation token is written while Cognito sets the password; a failure waits for both", async () => {
+    const w = setup();
+    const token = await w.verified(CUSTOMER);
+    const held = w.faults.holdOn("identity.setPassword");
+    w.faults.failOn("confirmationTokens.store", 1, "after");
+    let settled = false;
+    const pending = w.enroll(token, E1).finally(() => {
+      settled = true;
+    });
+    const failure = expect(pending).rejects.toBeInstanceOf(InjectedFault);
+    await held.reached;
+    for (let i = 0; i < 10; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(w.stores.confirmationTokens.size).toBe(1);
+    // The password is still being set: the request neither answered nor gave its lock back.
+    expect(settled).toBe(false);
+    expect(w.calls).not.toContain("profiles.release");
+    held.release();
+    await failure;
+    expect(w.calls.at(-1)).toBe("profiles.release");
+
+    expect(await w.enroll(token, E1)).toEqual(created(E1));
+    expect(await workingLinks(w)).toHaveLength(1);
+  });
+});
