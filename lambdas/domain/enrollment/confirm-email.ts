@@ -36,6 +36,10 @@ export async function confirmEmail(token: string, deps: ConfirmationDeps): Promi
   const hash = tokenHash(token);
   const customerNumber = await deps.confirmationTokens.find(hash, now);
   if (customerNumber === null) return { outcome: "invalid-token" };
+  // The contact on file is read with the profile, one round trip instead of two; a link refused
+  // below simply does not use it (the read is harmless, and its failure is not left unhandled).
+  const contact = deps.profileCreated?.contacts.contactOf(customerNumber);
+  contact?.catch(() => undefined);
   const profile = await deps.profiles.get(customerNumber);
   if (!profile?.email || profile.confirmationTokenHash !== hash) return { outcome: "invalid-token" };
   if (profile.status === "ACTIVE") return { outcome: "active" };
@@ -49,7 +53,7 @@ export async function confirmEmail(token: string, deps: ConfirmationDeps): Promi
   if (!(await deps.identity.markEmailVerified(profile.email))) return { outcome: "invalid-token" };
   // Before the activation: a failed notice fails the confirmation, whose retry sends it again, so the
   // owner is never left untold (at worst told twice when the activation fails after it).
-  await notifyContact(customerNumber, profile.email, now, deps);
+  await notifyContact(contact, profile.email, now, deps);
   if (await deps.profiles.activate(customerNumber, hash, now)) return { outcome: "active" };
   const after = await deps.profiles.get(customerNumber);
   return after?.status === "ACTIVE" && after.confirmationTokenHash === hash
@@ -57,9 +61,14 @@ export async function confirmEmail(token: string, deps: ConfirmationDeps): Promi
     : { outcome: "invalid-token" };
 }
 
-async function notifyContact(customerNumber: string, email: string, now: Date, deps: ConfirmationDeps) {
-  if (!deps.profileCreated) return;
-  const contact = await deps.profileCreated.contacts.contactOf(customerNumber);
+async function notifyContact(
+  contactRead: ReturnType<AccountContacts["contactOf"]> | undefined,
+  email: string,
+  now: Date,
+  deps: ConfirmationDeps,
+) {
+  if (!deps.profileCreated || !contactRead) return;
+  const contact = await contactRead;
   if (!contact?.email || contact.email.toLowerCase() === email.toLowerCase()) return;
   await deps.profileCreated.notifier.sendProfileCreated({
     to: contact.email,

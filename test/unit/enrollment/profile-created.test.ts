@@ -92,3 +92,78 @@ describe("'was this you?' notice", () => {
     expect(en.html).toContain("j•••@example.com");
   });
 });
+
+describe("'was this you?' notice: the contact is read with the profile", () => {
+  it("the contact read starts while the profile read is in flight (one round trip), and a refused link still answers invalid-token", async () => {
+    const s = setup("owner@example.net");
+    const link = await s.enrollAndConfirm("attacker@example.com");
+    let contactReads = 0;
+    const deps = {
+      ...s.deps,
+      profileCreated: {
+        ...s.deps.profileCreated,
+        contacts: {
+          contactOf: async () => {
+            contactReads++;
+            return { email: "owner@example.net", language: "fr" as const };
+          },
+        },
+      },
+    };
+    const held = s.w.faults.holdOn("profiles.get");
+    const pending = confirmEmail(link, deps);
+    await held.reached;
+    expect(contactReads).toBe(1);
+    held.release();
+    expect(await pending).toEqual({ outcome: "active" });
+    expect(s.sent).toHaveLength(1);
+  });
+
+  it("a failed contact read fails the confirmation, whose retry tells the owner", async () => {
+    const s = setup("owner@example.net");
+    const link = await s.enrollAndConfirm("attacker@example.com");
+    let fail = true;
+    const deps = {
+      ...s.deps,
+      profileCreated: {
+        ...s.deps.profileCreated,
+        contacts: {
+          contactOf: async () => {
+            if (fail) {
+              fail = false;
+              throw new Error("DynamoDB down");
+            }
+            return { email: "owner@example.net", language: "fr" as const };
+          },
+        },
+      },
+    };
+    await expect(confirmEmail(link, deps)).rejects.toThrow("DynamoDB down");
+    expect(await confirmEmail(link, deps)).toEqual({ outcome: "active" });
+    expect(s.sent).toHaveLength(1);
+  });
+
+  it("a contact read that fails on a link refused anyway leaves no unhandled rejection", async () => {
+    const s = setup("owner@example.net");
+    const stale = await s.enrollAndConfirm("first@example.com");
+    // A newer enrollment: the first link is no longer the profile's, refused after the reads.
+    await s.enrollAndConfirm("second@example.com");
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      const deps = {
+        ...s.deps,
+        profileCreated: {
+          ...s.deps.profileCreated,
+          contacts: { contactOf: () => Promise.reject(new Error("DynamoDB down")) },
+        },
+      };
+      expect(await confirmEmail(stale, deps)).toEqual({ outcome: "invalid-token" });
+      for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+    }
+    expect(unhandled).toEqual([]);
+  });
+});
