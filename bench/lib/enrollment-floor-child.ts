@@ -45,8 +45,9 @@ const deps: FloorDeps = {
     accounts: config.tables.accounts,
     profiles: config.tables.profiles,
     security: config.tables.security,
+    accountEvents: config.tables.accountEvents,
   },
-  windowSeconds: config.verification.windowSeconds,
+  limits: config.verification,
   userPoolId: config.userPoolId(),
   mail: { ...config.ses, supportPhone: config.supportPhone },
   webBaseUrl: config.webBaseUrl,
@@ -89,7 +90,7 @@ process.on("message", async (message) => {
     } finally {
       // Always close the invocation, even when a call failed.
       const elapsed = performance.now() - started;
-      const { calls, sdkMs, sendMs } = recorder.end();
+      const { calls, levels, sdkMs, sendMs } = recorder.end();
       reply = {
         id,
         ok: true,
@@ -97,6 +98,7 @@ process.on("message", async (message) => {
         sdkMs,
         sendMs,
         calls,
+        levels,
         ...(floor.token ? { token: floor.token } : {}),
       };
     }
@@ -108,6 +110,7 @@ process.on("message", async (message) => {
       sdkMs: 0,
       sendMs: [],
       calls: [],
+      levels: [],
       error: error instanceof Error ? error.message : String(error),
     };
   }

@@ -27,6 +27,8 @@ export interface FloorReply {
   /** Wall time of each send(), in order. */
   readonly sendMs: readonly number[];
   readonly calls: readonly string[];
+  /** The level of each call on the critical path (enrollment-aws-calls.ts). */
+  readonly levels: readonly number[];
   /** verify-ok: the verification token; enrollment: the confirmation token. */
   readonly token?: string;
   readonly error?: string;
@@ -74,7 +76,16 @@ export async function startFloorProcess(
       exited = true;
       for (const [id, p] of pending) {
         clearTimeout(p.timer);
-        p.done({ id, ok: false, ms: 0, sdkMs: 0, sendMs: [], calls: [], error: "the floor process exited" });
+        p.done({
+          id,
+          ok: false,
+          ms: 0,
+          sdkMs: 0,
+          sendMs: [],
+          calls: [],
+          levels: [],
+          error: "the floor process exited",
+        });
       }
       pending.clear();
       resolve();
@@ -105,7 +116,16 @@ export async function startFloorProcess(
       const id = nextId++;
       return new Promise((done) => {
         if (exited) {
-          done({ id, ok: false, ms: 0, sdkMs: 0, sendMs: [], calls: [], error: "the floor process exited" });
+          done({
+            id,
+            ok: false,
+            ms: 0,
+            sdkMs: 0,
+            sendMs: [],
+            calls: [],
+            levels: [],
+            error: "the floor process exited",
+          });
           return;
         }
         const timer = setTimeout(() => {
@@ -117,6 +137,7 @@ export async function startFloorProcess(
             sdkMs: 0,
             sendMs: [],
             calls: [],
+            levels: [],
             error: `no reply within ${replyTimeoutMs / 1000} s`,
           });
         }, replyTimeoutMs);

@@ -13,7 +13,9 @@ import {
   type CallRecorder,
   callRecorder,
   countByService,
+  depthOf,
   describeOperations,
+  describeSequence,
 } from "../lib/enrollment-aws-calls";
 import { divertStdout, jsonPost, type PreparedRequest, type StdoutDiversion } from "../lib/enrollment-events";
 import {
@@ -245,8 +247,9 @@ export const section: Section = {
           accounts: config.tables.accounts,
           profiles: config.tables.profiles,
           security: config.tables.security,
+          accountEvents: config.tables.accountEvents,
         },
-        windowSeconds: config.verification.windowSeconds,
+        limits: config.verification,
         userPoolId: config.userPoolId(),
         mail: { ...config.ses, supportPhone: config.supportPhone },
         webBaseUrl: config.webBaseUrl,
@@ -269,8 +272,8 @@ export const section: Section = {
       log = divertStdout(join(work, "handler-logs.jsonl"));
       const logs = log;
 
-      const record = (side: Side, calls: readonly string[]) => {
-        const sequence = calls.join(" → ");
+      const record = (side: Side, calls: readonly string[], levels: readonly number[]) => {
+        const sequence = describeSequence(calls, levels);
         side.sequences.set(sequence, (side.sequences.get(sequence) ?? 0) + 1);
         side.requests++;
       };
@@ -288,7 +291,7 @@ export const section: Section = {
             warn(`${flow} floor: ${reply.error}`);
             return undefined;
           }
-          record(side, reply.calls);
+          record(side, reply.calls, reply.levels);
           into?.push({ ms: reply.ms, sdkMs: reply.sdkMs, sendMs: reply.sendMs });
           return reply.token ? { token: reply.token } : {};
         }
@@ -311,9 +314,9 @@ export const section: Section = {
           return undefined;
         }
         const ms = performance.now() - started;
-        const { calls, sdkMs, sendMs } = active.end();
+        const { calls, levels, sdkMs, sendMs } = active.end();
         if (step.who === "inproc") {
-          record(side, calls);
+          record(side, calls, levels);
           into?.push({ ms, sdkMs, sendMs });
           return step.floor.token ? { token: step.floor.token } : {};
         }
@@ -326,7 +329,7 @@ export const section: Section = {
           warn(`${flow} handler answered ${answer.statusCode} (expected ${expected}): ${answer.body}`);
           return undefined;
         }
-        record(side, calls);
+        record(side, calls, levels);
         side.logLines += logs.takeLines();
         into?.push({ ms, sdkMs, sendMs });
         return step.token ? { token: step.token(answer.body) } : {};
@@ -530,7 +533,8 @@ export const section: Section = {
             warn(`${flow.name}: the ${who} floor's calls (${mainSequence(floor)}) differ from the handler's`);
           return same;
         });
-        const calls = sequence ? sequence.split(" → ") : [];
+        // Calls by level, concurrent ones of a level in name order (as the recorder orders them).
+        const calls = sequence ? sequence.split(" → ").flatMap((level) => level.split(" ∥ ")) : [];
         const byService = countByService(calls);
         return {
           flow: flow.name,
@@ -538,6 +542,9 @@ export const section: Section = {
           status: flow.status,
           requests: handler.requests,
           callsPerRequest: calls.length,
+          /** Sequential round trips: the levels of the critical path (calls in flight together count once). */
+          roundTrips: sequence ? depthOf(sequence) : 0,
+          path: sequence ?? "",
           byService,
           sequence: calls,
           sequences: Object.fromEntries(handler.sequences),
@@ -649,7 +656,9 @@ export const section: Section = {
       }
 
       // ---- Print ----
-      console.log("AWS calls per request (“floors” says whether both floors made exactly the same calls)\n");
+      console.log(
+        "AWS calls per request (“floors” says whether both floors made exactly the same calls, level by level)\n",
+      );
       console.log(
         renderTable(
           [
@@ -659,6 +668,7 @@ export const section: Section = {
             { header: "Cognito" },
             { header: "SES v2" },
             { header: "calls", align: "right" },
+            { header: "round trips", align: "right" },
             { header: "floors" },
             { header: "log lines", align: "right" },
           ],
@@ -676,13 +686,18 @@ export const section: Section = {
                 ...others.map((s) => `${s} ${describeOperations(row.byService[s])}`),
               ].join("; "),
               String(row.callsPerRequest),
+              String(row.roundTrips),
               row.floorsMakeTheSameCalls ? "same" : "DIFFERENT",
               fmt(row.logLinesPerRequest),
             ];
           }),
         ),
       );
-      for (const row of callsRows) console.log(`  ${row.flow}: ${row.sequence.join(" → ")}`);
+      for (const row of callsRows) console.log(`  ${row.flow}: ${row.path}`);
+      console.log(
+        "  calls = AWS calls per request; round trips = the sequential ones (its critical path: " +
+          "calls joined by ∥ were in flight together and count once)",
+      );
       console.log(`  other AWS requests (catch-all endpoint): ${otherAwsRequests}`);
 
       console.log("\nLatency per request: handler (in-process invoke) against its floor, ms\n");
