@@ -84,7 +84,9 @@ export async function enroll(request: EnrollmentRequest, deps: EnrollmentDeps): 
   // Every way on from here may e-mail (a link, or "already has a profile"): the account's cap first,
   // before anything is written, so that a refused request leaves nothing behind. The same request
   // again keeps the slot it took (the quota is keyed by the enrollment); one refused with
-  // ENROLLMENT_IN_PROGRESS keeps its slot for its retry.
+  // ENROLLMENT_IN_PROGRESS keeps its slot for its retry. (An account already ACTIVE, reachable
+  // only with a token issued before its activation, may take a slot before the lock refuses it:
+  // harmless, an active account sends no enrollment e-mail.)
   const slot = await deps.emailQuota.reserve(customerNumber, enrollmentId, now);
   if (!slot.allowed) {
     // Rare: only here is the profile read, so that an active account still answers 409 and a
