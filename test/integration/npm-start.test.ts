@@ -19,6 +19,7 @@ async function ports() {
     DYNAMODB_PORT: await freePort(),
     COGNITO_PORT: await freePort(),
     SES_PORT: await freePort(),
+    WEB_PORT: await freePort(),
   };
 }
 
