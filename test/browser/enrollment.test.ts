@@ -8,6 +8,7 @@ import {
   expectAccessible,
   latestMailTo,
   launchBrowser,
+  poll,
   type Site,
   screenshot,
   startForeignSite,
@@ -53,9 +54,9 @@ const billForm = (page: Page, name = "J'ai ma facture papier") => page.getByRole
 describe("the enrollment page", () => {
   it("enrolls with the paper bill, confirms from the mailbox link, and signs in", async () => {
     const { page, violations } = await visit();
-    await expect
-      .poll(() => page.getByRole("heading", { level: 1 }).textContent())
-      .toBe("Inscription aux Services en ligne");
+    await poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe(
+      "Inscription aux Services en ligne",
+    );
     // The seed's field names, as visible labels, each with its explanation.
     for (const label of [
       "Numéro de client",
@@ -68,7 +69,7 @@ describe("the enrollment page", () => {
     }
     expect(await page.getByLabel("Code d'accès").getAttribute("aria-describedby")).toBeTruthy();
     await expectAccessible(page);
-    await screenshot(page, "docs/enrollment-page.png");
+    await screenshot(page, "docs/enrollment-page.png", { fullPage: true });
 
     const form = billForm(page);
     await form.getByLabel("Numéro de client").fill("8600001");
@@ -134,13 +135,13 @@ describe("the enrollment page", () => {
     await form.getByLabel("Code d'accès").fill("99999");
     const status = form.getByRole("status");
     await form.getByRole("button", { name: "Continuer" }).click();
-    await expect.poll(() => status.textContent()).toBe(message("VERIFICATION_FAILED"));
+    await poll(() => status.textContent()).toBe(message("VERIFICATION_FAILED"));
     expect(await form.getByLabel("Code d'accès").getAttribute("aria-invalid")).toBeNull();
     await expectAccessible(page);
     // The 5th failure locks the account; the next attempt is told when to come back.
     for (let attempt = 2; attempt <= 6; attempt++) {
       await form.getByRole("button", { name: "Continuer" }).click();
-      await expect.poll(() => form.getByRole("button", { name: "Continuer" }).isEnabled()).toBe(true);
+      await poll(() => form.getByRole("button", { name: "Continuer" }).isEnabled()).toBe(true);
     }
     const locked = (await status.textContent()) ?? "";
     expect(locked.startsWith(message("TOO_MANY_ATTEMPTS"))).toBe(true);
@@ -155,7 +156,7 @@ describe("the enrollment page", () => {
     await form.getByLabel("Numéro de client").fill("86-0005");
     await form.getByLabel("Code d'accès").fill("24680");
     await form.getByRole("button", { name: "Continuer" }).click();
-    await expect.poll(() => form.getByLabel("Numéro de client").getAttribute("aria-invalid")).toBe("true");
+    await poll(() => form.getByLabel("Numéro de client").getAttribute("aria-invalid")).toBe("true");
     expect(await form.getByLabel("Code d'accès").getAttribute("aria-invalid")).toBeNull();
     expect(await form.getByRole("status").textContent()).toBe(message("VALIDATION_FAILED"));
     await page.context().close();
@@ -182,9 +183,7 @@ describe("the enrollment page", () => {
     await form.getByLabel("Customer number").fill("8600004");
     await form.getByLabel("Access code").fill("99999");
     await form.getByRole("button", { name: "Continue" }).click();
-    await expect
-      .poll(() => form.getByRole("status").textContent())
-      .toBe(message("VERIFICATION_FAILED", "en"));
+    await poll(() => form.getByRole("status").textContent()).toBe(message("VERIFICATION_FAILED", "en"));
     await page.getByRole("button", { name: "Français" }).click();
     await page.getByRole("heading", { name: "Inscription aux Services en ligne" }).waitFor();
     await page.context().close();
@@ -226,7 +225,7 @@ describe("another origin", () => {
       await form.getByLabel("Code d'accès").fill("24680");
       await form.getByRole("button", { name: "Continuer" }).click();
       await refused;
-      await expect.poll(() => form.getByRole("status").textContent()).toContain("Le service est injoignable");
+      await poll(() => form.getByRole("status").textContent()).toContain("Le service est injoignable");
       // The API answered without granting that origin anything, so the page could read nothing.
       const res = await fetch(`${site.apiUrl}/v1/health`, { headers: { Origin: foreign.url } });
       expect([...res.headers.keys()].filter((h) => h.startsWith("access-control-"))).toEqual([]);

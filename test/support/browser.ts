@@ -97,14 +97,23 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
   })))`);
 }
 
+/** expect.poll with the patience of a page that calls the API (the default gives up after 1 s). */
+export function poll<T>(read: () => Promise<T> | T) {
+  return expect.poll(read, { timeout: 10_000, interval: 100 });
+}
+
 export async function expectAccessible(page: Page): Promise<void> {
   expect(await axeViolations(page)).toEqual([]);
 }
 
 /** A picture for the README, taken by the tests so that it always shows the current pages. */
-export async function screenshot(page: Page, file: string): Promise<void> {
+export async function screenshot(
+  page: Page,
+  file: string,
+  options: { fullPage?: boolean } = {},
+): Promise<void> {
   mkdirSync(dirname(file), { recursive: true });
-  await page.screenshot({ path: file, fullPage: true, animations: "disabled" });
+  await page.screenshot({ path: file, fullPage: options.fullPage ?? false, animations: "disabled" });
 }
 
 /** The latest e-mail to an address, from the SES emulator's store. */
