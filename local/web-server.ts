@@ -1,12 +1,14 @@
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { securityHeaders } from "../web/headers";
 import type { WebConfig } from "../web/src/config";
 import { pageOf } from "../web/src/pages";
 
-const webDir = resolve("web");
+/** web/ beside local/, wherever npm start is run from. */
+const webDir = fileURLToPath(new URL("../web", import.meta.url));
 
 /** The page's script, bundled in memory from web/src (one file, readable: not minified). */
 async function bundleScript(): Promise<string> {

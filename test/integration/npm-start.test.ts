@@ -77,6 +77,15 @@ describe("npm start", () => {
       cognito: { endpoint: `http://localhost:${env.COGNITO_PORT}` },
     });
     expect(endpoints.cognito.userPoolId).toMatch(/\S/);
+    // The website at WEB_PORT, allowed to call this API (its CSP, and the API's CORS origin).
+    expect(endpoints.web).toBe(`http://localhost:${env.WEB_PORT}`);
+    const page = await fetch(`http://127.0.0.1:${env.WEB_PORT}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-security-policy")).toContain(`http://localhost:${env.PORT}`);
+    const cors = await fetch(`http://127.0.0.1:${env.PORT}/v1/health`, {
+      headers: { Origin: endpoints.web },
+    });
+    expect(cors.headers.get("access-control-allow-origin")).toBe(endpoints.web);
     // The README's demo table, on whatever day this runs: the next `npm run notices` e-mails the
     // enrolled 9900005's bill of the day, counts 9900004's bill in credit, and 9900006's (not
     // enrolled, within the catch-up window) as inactive; the older bills are settled unsent.

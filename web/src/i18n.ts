@@ -22,6 +22,8 @@ const fr = {
     "Vous pouvez aussi consulter votre contrat en ligne, de façon sécuritaire.",
     "Remplissez l'un des deux formulaires, selon que vous avez votre facture papier ou non. Vous créerez ainsi votre profil d'authentification, qui protège votre dossier.",
   ],
+  enrollHelp: (phone: string) =>
+    `Si vous éprouvez de la difficulté avec votre inscription, appelez notre service à la clientèle au ${phone}.`,
   withBillTitle: "J'ai ma facture papier",
   withBillIntro:
     "Entrez votre numéro de client et le code d'accès imprimés sur votre dernière facture papier.",
@@ -147,6 +149,7 @@ const en: Texts = {
     "You can also read your contract online, securely.",
     "Fill in one of the two forms, depending on whether you have your paper bill. This creates your authentication profile, which protects your account.",
   ],
+  enrollHelp: (phone: string) => `If you have trouble enrolling, call our customer service at ${phone}.`,
   withBillTitle: "I have my paper bill",
   withBillIntro: "Enter the customer number and the access code printed on your latest paper bill.",
   withoutBillTitle: "I don't have my paper bill",

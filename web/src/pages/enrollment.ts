@@ -69,7 +69,8 @@ function apiForm(
   const message = messageArea();
   const form = h(
     "form",
-    { "aria-label": label, novalidate: true },
+    // POST: were the script ever to fail, the values would not end up in an address.
+    { "aria-label": label, method: "post", novalidate: true },
     ...fields,
     message,
     h("button", {}, button),
@@ -159,6 +160,7 @@ function verifyStep(app: App): void {
   app.show(
     h("h1", {}, text.enrollTitle),
     ...text.enrollIntro.map((p) => h("p", {}, p)),
+    h("p", {}, text.enrollHelp(app.config.supportPhone)),
     h(
       "div",
       { class: "columns" },

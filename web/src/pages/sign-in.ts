@@ -8,7 +8,7 @@ export function signInPage(app: App): void {
   const message = messageArea();
   const form = h(
     "form",
-    { "aria-label": text.signInTitle, novalidate: true },
+    { "aria-label": text.signInTitle, method: "post", novalidate: true },
     field({ name: "email", label: text.email, type: "email", autocomplete: "username" }),
     field({ name: "password", label: text.password, type: "password", autocomplete: "current-password" }),
     message,
