@@ -71,6 +71,8 @@ export async function createWebServer(options: WebServerOptions): Promise<Server
         "Cache-Control": "no-store",
       });
     }
+    // The site has no icon: browsers ask anyway, and a 404 would be noise in the console.
+    if (pathname === "/favicon.ico") return send(204, "image/x-icon", "");
     if (pageOf(pathname) !== undefined) return send(200, "text/html; charset=utf-8", shell);
     send(404, "text/plain; charset=utf-8", "Page introuvable / Page not found\n");
   });
