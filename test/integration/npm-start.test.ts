@@ -30,10 +30,13 @@ function startCli(
   const dir = mkdtempSync(join(tmpdir(), "enrollment-start-"));
   dirs.push(dir);
   let output = "";
+  // The integration tier's own stack set its web origin in this process's environment; a person's
+  // shell has none, and npm start then serves the website at WEB_PORT as the origin.
+  const { WEB_ORIGIN: _origin, WEB_BASE_URL: _baseUrl, ...inherited } = process.env;
   const child = spawn(process.execPath, ["--import", "tsx", "local/start.ts"], {
     cwd: root,
     env: {
-      ...process.env,
+      ...inherited,
       LOCAL_DIR: dir,
       ...Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)])),
       ...extra,
