@@ -1,5 +1,5 @@
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { errors } from "../../lambdas/definitions/error-codes";
 import { DEFAULT_SUPPORT_PHONE } from "../../lambdas/definitions/limits";
 import { apiWorld } from "../support/api-client";
@@ -8,12 +8,16 @@ import {
   expectAccessible,
   latestMailTo,
   launchBrowser,
+  PAGE_TIMEOUT_MS,
   poll,
   type Site,
   screenshot,
   startForeignSite,
   startSite,
 } from "../support/browser";
+
+// Whole flows in a browser, beside the other integration files on the same 2 cores: bounded, not tight.
+vi.setConfig({ testTimeout: 120_000 });
 
 /**
  * Enrollment through the reference website, in Chromium, on the emulators: both forms, the
@@ -43,7 +47,7 @@ afterAll(async () => {
 async function visit(path = "/"): Promise<{ page: Page; violations: string[] }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "fr-CA" });
   const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
+  page.setDefaultTimeout(PAGE_TIMEOUT_MS);
   const violations = cspViolations(page);
   await page.goto(`${site.url}${path}`);
   return { page, violations };
@@ -217,7 +221,7 @@ describe("another origin", () => {
     try {
       const context = await browser.newContext();
       const page = await context.newPage();
-      page.setDefaultTimeout(10_000);
+      page.setDefaultTimeout(PAGE_TIMEOUT_MS);
       const refused = page.waitForEvent("requestfailed", (r) => r.url().startsWith(site.apiUrl));
       await page.goto(foreign.url);
       const form = billForm(page);

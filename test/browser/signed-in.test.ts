@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { decodePepper } from "../../lambdas/adapters/pepper";
 import { importBillingFile } from "../../local/import/import-file";
 import { localTargetAt } from "../../local/import/target";
@@ -9,6 +9,7 @@ import {
   cspViolations,
   expectAccessible,
   launchBrowser,
+  PAGE_TIMEOUT_MS,
   poll,
   type Site,
   screenshot,
@@ -16,6 +17,9 @@ import {
 } from "../support/browser";
 import { PASSWORD, signedInCustomers } from "../support/signed-in-customer";
 import { tempFiles } from "../support/temp-files";
+
+// Whole flows in a browser, beside the other integration files on the same 2 cores: bounded, not tight.
+vi.setConfig({ testTimeout: 120_000 });
 
 /**
  * A signed-in customer on the reference website, in Chromium: bills (newest first, a page at a
@@ -70,7 +74,7 @@ beforeAll(async () => {
   ]);
   context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   page = await context.newPage();
-  page.setDefaultTimeout(10_000);
+  page.setDefaultTimeout(PAGE_TIMEOUT_MS);
   violations = cspViolations(page);
 }, 120_000);
 afterAll(async () => {

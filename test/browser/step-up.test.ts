@@ -1,6 +1,6 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { env } from "../../lambdas/definitions/environment";
 import { errors } from "../../lambdas/definitions/error-codes";
 import { DEFAULT_SUPPORT_PHONE } from "../../lambdas/definitions/limits";
@@ -14,10 +14,14 @@ import {
   expectAccessible,
   latestMailTo,
   launchBrowser,
+  PAGE_TIMEOUT_MS,
   poll,
   type Site,
   startSite,
 } from "../support/browser";
+
+// Whole flows in a browser, beside the other integration files on the same 2 cores: bounded, not tight.
+vi.setConfig({ testTimeout: 120_000 });
 
 /**
  * Step-up on the reference website: with the stage's failure budget spent, the API answers 202 and
@@ -60,7 +64,7 @@ describe("step-up on the website", () => {
   it("asks for the code from the contact's mailbox, refuses a wrong one, then goes on to the profile", async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
-    page.setDefaultTimeout(10_000);
+    page.setDefaultTimeout(PAGE_TIMEOUT_MS);
     const violations = cspViolations(page);
     await page.goto(site.url);
     const form = page.getByRole("form", { name: "J'ai ma facture papier" });

@@ -97,9 +97,12 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
   })))`);
 }
 
+/** How long a step of a page may take (an API call on the emulators, under a loaded CI machine). */
+export const PAGE_TIMEOUT_MS = 20_000;
+
 /** expect.poll with the patience of a page that calls the API (the default gives up after 1 s). */
 export function poll<T>(read: () => Promise<T> | T) {
-  return expect.poll(read, { timeout: 10_000, interval: 100 });
+  return expect.poll(read, { timeout: PAGE_TIMEOUT_MS, interval: 100 });
 }
 
 export async function expectAccessible(page: Page): Promise<void> {
