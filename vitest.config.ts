@@ -17,7 +17,8 @@ export default defineConfig({
       {
         test: {
           name: "integration",
-          include: ["test/integration/**/*.test.ts"],
+          // The browser tests (the reference website in Chromium) run on the same emulators.
+          include: ["test/integration/**/*.test.ts", "test/browser/**/*.test.ts"],
           globalSetup: ["test/support/emulators-global-setup.ts"],
           env: { POWERTOOLS_LOG_LEVEL: "SILENT", POWERTOOLS_METRICS_DISABLED: "true" },
           testTimeout: 60_000,

@@ -8,6 +8,8 @@ export interface LocalPorts {
   readonly dynamodb: number;
   readonly cognito: number;
   readonly ses: number;
+  /** The reference website: its origin is the API's CORS origin and the links' base URL. */
+  readonly web: number;
 }
 
 /** The port variables of the contract (section 3), each with its default. */
@@ -16,6 +18,7 @@ export const portVariables = {
   dynamodb: { variable: "DYNAMODB_PORT", default: 8000 },
   cognito: { variable: "COGNITO_PORT", default: 9229 },
   ses: { variable: "SES_PORT", default: 8005 },
+  web: { variable: "WEB_PORT", default: 5173 },
 } as const satisfies Record<keyof LocalPorts, { variable: string; default: number }>;
 
 export class SettingsError extends Error {}
@@ -31,7 +34,13 @@ export function portsFromEnv(source: NodeJS.ProcessEnv = process.env): LocalPort
     }
     return port;
   };
-  return { api: read("api"), dynamodb: read("dynamodb"), cognito: read("cognito"), ses: read("ses") };
+  return {
+    api: read("api"),
+    dynamodb: read("dynamodb"),
+    cognito: read("cognito"),
+    ses: read("ses"),
+    web: read("web"),
+  };
 }
 
 /** Table names and the user pool name locally: the same definitions, with a "local" prefix. */

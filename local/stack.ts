@@ -8,6 +8,7 @@ import { DEFAULT_SUPPORT_PHONE, DEFAULT_WEB_ORIGIN } from "../lambdas/definition
 import { tableName, tables } from "../lambdas/definitions/tables";
 import { userPoolDefinition, userPoolEnv } from "../lambdas/definitions/user-pool";
 import { currentKey } from "../lambdas/domain/key-ring";
+import type { WebConfig } from "../web/src/config";
 import { ensureEnrolledDemo } from "./demo/enrolled-demo";
 import { loadDemoData } from "./demo/load-demo";
 import { ensureLocalDocuments } from "./documents";
@@ -33,12 +34,15 @@ import {
   type LocalPorts,
   portVariables,
 } from "./settings";
+import { createWebServer } from "./web-server";
 
 export interface Endpoints {
   readonly api: string;
   readonly dynamodb: string;
   readonly ses: string;
   readonly cognito: { readonly endpoint: string; readonly userPoolId: string; readonly clientId: string };
+  /** The reference website, when this stack serves it (npm start): the CORS origin and base URL. */
+  readonly web?: string;
 }
 
 export interface LocalStack {
@@ -58,6 +62,8 @@ export interface LocalStackOptions {
   readonly fresh?: boolean;
   /** Serve the HTTP API too (npm start, API tests); tooling that only needs the emulators skips it. */
   readonly serveApi?: boolean;
+  /** Serve the reference website at the web origin too (npm start). */
+  readonly serveWeb?: boolean;
   /** Load the demo customers (npm start). */
   readonly demo?: boolean;
   /**
@@ -75,6 +81,8 @@ export interface LocalStackOptions {
 export function handlerEnvironment(
   endpoints: Omit<Endpoints, "api"> & { api?: string },
 ): Record<string, string> {
+  // The website this stack serves (WEB_PORT) is the origin, unless WEB_ORIGIN names another.
+  const webOrigin = process.env.WEB_ORIGIN ?? endpoints.web ?? DEFAULT_WEB_ORIGIN;
   const environment: Record<string, string> = {
     AWS_REGION: LOCAL_REGION,
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
@@ -86,8 +94,8 @@ export function handlerEnvironment(
     POWERTOOLS_SERVICE_NAME: "enrollment-local",
     POWERTOOLS_METRICS_DISABLED: "true",
     [env.stage]: "local",
-    [env.webOrigin]: process.env.WEB_ORIGIN ?? DEFAULT_WEB_ORIGIN,
-    [env.webBaseUrl]: process.env.WEB_BASE_URL ?? process.env.WEB_ORIGIN ?? DEFAULT_WEB_ORIGIN,
+    [env.webOrigin]: webOrigin,
+    [env.webBaseUrl]: process.env.WEB_BASE_URL ?? webOrigin,
     [env.supportPhone]: process.env.SUPPORT_PHONE ?? DEFAULT_SUPPORT_PHONE,
     [env.sesFrom]: LOCAL_SES_FROM,
     [userPoolEnv.userPoolId]: endpoints.cognito.userPoolId,
@@ -100,9 +108,10 @@ export function handlerEnvironment(
   return environment;
 }
 
-async function assertPortsFree(ports: LocalPorts, serveApi: boolean): Promise<void> {
+async function assertPortsFree(ports: LocalPorts, serveApi: boolean, serveWeb: boolean): Promise<void> {
   for (const key of Object.keys(ports) as (keyof LocalPorts)[]) {
     if (key === "api" && !serveApi) continue;
+    if (key === "web" && !serveWeb) continue;
     if (!(await portIsFree(ports[key]))) {
       const { variable } = portVariables[key];
       throw new StartupError(
@@ -123,9 +132,10 @@ function listen(server: Server, port: number): Promise<void> {
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const progress = options.onProgress ?? (() => undefined);
   const serveApi = options.serveApi ?? true;
+  const serveWeb = options.serveWeb ?? false;
   // Everything that can be checked before starting anything, so that a refusal is one clear line.
   checkJava();
-  await assertPortsFree(options.ports, serveApi);
+  await assertPortsFree(options.ports, serveApi, serveWeb);
   const dynamoDir = join(options.dir, "dynamodb");
   const cognitoDir = join(options.dir, "cognito");
   if (options.fresh) {
@@ -135,10 +145,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const logs = join(options.dir, "logs");
   const running: ManagedProcess[] = [];
   let server: Server | undefined;
+  let webServer: Server | undefined;
   let sweep: SweepTimer | undefined;
   const stop = async () => {
     await sweep?.stop();
     if (server) await new Promise<void>((done) => server?.close(() => done()));
+    if (webServer) await new Promise<void>((done) => webServer?.close(() => done()));
     await Promise.all(running.map((p) => p.stop()));
   };
   try {
@@ -176,11 +188,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       dynamodb,
       ses: `http://localhost:${options.ports.ses}`,
       cognito: { endpoint: cognitoEndpoint, ...pool },
+      ...(serveWeb ? { web: `http://localhost:${options.ports.web}` } : {}),
     };
     const pepperFile = ensureLocalPepper(options.dir);
     const confirmationKeyFile = ensureLocalConfirmationKey(options.dir);
     const documents = ensureLocalDocuments(options.dir);
-    const environment = {
+    const environment: Record<string, string> = {
       ...handlerEnvironment(endpoints),
       [localEnv.pepperFile]: pepperFile,
       [localEnv.confirmationKeyFile]: confirmationKeyFile,
@@ -214,9 +227,30 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       server = createApiServer();
       await listen(server, options.ports.api);
     }
+    if (serveWeb) {
+      progress("building and serving the website");
+      const config = localWebConfig(endpoints, environment[env.supportPhone] ?? DEFAULT_SUPPORT_PHONE);
+      webServer = await createWebServer({ config: () => config });
+      await listen(webServer, options.ports.web);
+    }
     return { endpoints, environment, stop };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+/** What the website's /config.json says locally: this stack's API and its Cognito emulator. */
+export function localWebConfig(endpoints: Endpoints, supportPhone: string): WebConfig {
+  return {
+    apiUrl: endpoints.api,
+    supportPhone,
+    cognito: {
+      endpoint: endpoints.cognito.endpoint,
+      userPoolId: endpoints.cognito.userPoolId,
+      clientId: endpoints.cognito.clientId,
+      // The emulator has no SRP; the local web client allows USER_PASSWORD_AUTH for it.
+      authFlow: "USER_PASSWORD_AUTH",
+    },
+  };
 }

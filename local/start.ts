@@ -23,6 +23,7 @@ async function main(): Promise<void> {
     dir: localDir,
     persist: true,
     demo: true,
+    serveWeb: true,
     fresh: args.includes("--fresh"),
     sweepEveryMs: ENROLLMENT_SWEEP_INTERVAL_MINUTES * 60 * 1000,
     onProgress: (step) => process.stdout.write(`… ${step}\n`),
@@ -48,6 +49,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     [
       `Local stack ready in ${seconds} s.`,
+      `Website:  ${stack.endpoints.web}/   (enroll demo customer 9900001 with access code 11111)`,
       `API:      ${stack.endpoints.api}   (try: curl ${stack.endpoints.api}/v1/health)`,
       `Mailbox:  ${stack.endpoints.ses}/`,
       `Details:  ${join(localDir, "endpoints.json")}; emulator logs in ${join(localDir, "logs")}/`,

@@ -77,7 +77,13 @@ export async function freeLocalPorts(): Promise<LocalPorts> {
     }
     throw new StartupError("no free port found");
   };
-  return { api: await next(), dynamodb: await next(), cognito: await next(), ses: await next() };
+  return {
+    api: await next(),
+    dynamodb: await next(),
+    cognito: await next(),
+    ses: await next(),
+    web: await next(),
+  };
 }
 
 export interface ManagedProcess {

@@ -19,6 +19,7 @@ async function ports() {
     DYNAMODB_PORT: await freePort(),
     COGNITO_PORT: await freePort(),
     SES_PORT: await freePort(),
+    WEB_PORT: await freePort(),
   };
 }
 
@@ -29,10 +30,13 @@ function startCli(
   const dir = mkdtempSync(join(tmpdir(), "enrollment-start-"));
   dirs.push(dir);
   let output = "";
+  // The integration tier's own stack set its web origin in this process's environment; a person's
+  // shell has none, and npm start then serves the website at WEB_PORT as the origin.
+  const { WEB_ORIGIN: _origin, WEB_BASE_URL: _baseUrl, ...inherited } = process.env;
   const child = spawn(process.execPath, ["--import", "tsx", "local/start.ts"], {
     cwd: root,
     env: {
-      ...process.env,
+      ...inherited,
       LOCAL_DIR: dir,
       ...Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)])),
       ...extra,
@@ -76,6 +80,15 @@ describe("npm start", () => {
       cognito: { endpoint: `http://localhost:${env.COGNITO_PORT}` },
     });
     expect(endpoints.cognito.userPoolId).toMatch(/\S/);
+    // The website at WEB_PORT, allowed to call this API (its CSP, and the API's CORS origin).
+    expect(endpoints.web).toBe(`http://localhost:${env.WEB_PORT}`);
+    const page = await fetch(`http://127.0.0.1:${env.WEB_PORT}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-security-policy")).toContain(`http://localhost:${env.PORT}`);
+    const cors = await fetch(`http://127.0.0.1:${env.PORT}/v1/health`, {
+      headers: { Origin: endpoints.web },
+    });
+    expect(cors.headers.get("access-control-allow-origin")).toBe(endpoints.web);
     // The README's demo table, on whatever day this runs: the next `npm run notices` e-mails the
     // enrolled 9900005's bill of the day, counts 9900004's bill in credit, and 9900006's (not
     // enrolled, within the catch-up window) as inactive; the older bills are settled unsent.

@@ -5,6 +5,7 @@ import {
   ENROLLMENT_EMAILS_WINDOW_SECONDS,
   ENROLLMENT_LOCK_SECONDS,
 } from "../../definitions/limits";
+import { confirmationLink } from "../../definitions/web-pages";
 import { concurrently } from "../concurrently";
 import type { Language } from "../language";
 import { lockRefusal } from "./enrollment-lock";
@@ -151,7 +152,7 @@ export async function enroll(request: EnrollmentRequest, deps: EnrollmentDeps): 
     // it): no link goes out, and the answer is the 409 of an account busy elsewhere, never a 500.
     // The user it may have created is on the profile's list, for the next enrollment or removal.
     if (!completed) return { outcome: "in-progress" };
-    const link = `${deps.webBaseUrl.replace(/\/+$/, "")}/confirmation?token=${token}`;
+    const link = confirmationLink(deps.webBaseUrl, token);
     await deps.mailer.sendConfirmation({ to: request.email, language: request.language, link });
     await deps.profiles.markEmailSent(customerNumber, enrollmentId);
     return created;
