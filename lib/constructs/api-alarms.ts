@@ -71,7 +71,7 @@ export class ApiAlarms extends Construct {
         alarmName: `${prefix}-api-5xx-${slug}`,
         alarmDescription:
           `${api5xxPer5Minutes} or more 5xx answers in 5 minutes on ${route.method} ${route.path}: ` +
-          "the function failed or timed out, or API Gateway could not reach it (RUNBOOK.md, API 5xx).",
+          "the function failed or timed out, or API Gateway could not reach it (RUNBOOK.md).",
         metric: routeMetric(props, route, "5XXError", cloudwatch.Stats.SUM),
         threshold: api5xxPer5Minutes,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -86,7 +86,7 @@ export class ApiAlarms extends Construct {
         alarmName: `${prefix}-api-p99-latency-${slug}`,
         alarmDescription:
           `p99 latency of ${route.method} ${route.path} above ${apiP99LatencyMs} ms for ` +
-          `${LATENCY_PERIODS * PERIOD.toMinutes()} minutes (RUNBOOK.md, API latency).`,
+          `${LATENCY_PERIODS * PERIOD.toMinutes()} minutes (RUNBOOK.md).`,
         metric: routeMetric(props, route, "Latency", cloudwatch.Stats.p(99)),
         threshold: apiP99LatencyMs,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -100,7 +100,7 @@ export class ApiAlarms extends Construct {
       alarmName: `${prefix}-authorizer-errors`,
       alarmDescription:
         "The Lambda authorizer failed (it never refuses, so each error is a signed-in request answered " +
-        "500 by API Gateway): read its log group (RUNBOOK.md, Authorizer errors).",
+        "500 by API Gateway): read its log group (RUNBOOK.md).",
       metric: props.authorizer.metricErrors({ period: PERIOD, statistic: cloudwatch.Stats.SUM }),
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,

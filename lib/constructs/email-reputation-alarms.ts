@@ -43,7 +43,7 @@ export class EmailReputationAlarms extends Construct {
       alarmName: `${prefix}-ses-bounce-rate`,
       alarmDescription:
         `The SES account's bounce rate is above ${percent(reputationAlarmRates.bounceRate)}; SES reviews ` +
-        `the account at ${percent(sesReview.bounceRate)} (RUNBOOK.md, SES bounce rate).`,
+        `the account at ${percent(sesReview.bounceRate)} (RUNBOOK.md).`,
       metric: reputationMetric("Reputation.BounceRate"),
       threshold: reputationAlarmRates.bounceRate,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -54,7 +54,7 @@ export class EmailReputationAlarms extends Construct {
       alarmName: `${prefix}-ses-complaint-rate`,
       alarmDescription:
         `The SES account's complaint rate is above ${percent(reputationAlarmRates.complaintRate)}; SES ` +
-        `reviews the account at ${percent(sesReview.complaintRate)} (RUNBOOK.md, SES complaint rate).`,
+        `reviews the account at ${percent(sesReview.complaintRate)} (RUNBOOK.md).`,
       metric: reputationMetric("Reputation.ComplaintRate"),
       threshold: reputationAlarmRates.complaintRate,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,

@@ -36,7 +36,7 @@ export class FunctionRunAlarms extends Construct {
       alarmName: `${alarmNamePrefix}-failed`,
       alarmDescription:
         `A run of ${role} failed (an error or a timeout). Read its log group, then re-run the day ` +
-        "(RUNBOOK.md, Dispatcher failed).",
+        "(RUNBOOK.md).",
       metric: fn.metricErrors({ period: PERIOD, statistic: cloudwatch.Stats.SUM }),
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -49,7 +49,7 @@ export class FunctionRunAlarms extends Construct {
       alarmDescription:
         `A run of ${role} took ${Math.round(NEAR_TIMEOUT_SHARE * 100)} % of its ` +
         `${props.timeout.toMinutes()}-minute timeout or more: a busier day will cut it off ` +
-        "(RUNBOOK.md, Dispatcher near its timeout).",
+        "(RUNBOOK.md).",
       metric: fn.metricDuration({ period: PERIOD, statistic: cloudwatch.Stats.MAXIMUM }),
       threshold: limitMs,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,

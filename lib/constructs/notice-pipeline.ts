@@ -270,7 +270,7 @@ export class NoticePipeline extends Construct {
       alarmName: `${prefix}-notices-dispatch-failed`,
       alarmDescription:
         "The dispatcher could not decide or queue some bills (each is logged): they wait for the next " +
-        "run unless the day is re-run (RUNBOOK.md, Notices dispatch failed).",
+        "run unless the day is re-run (RUNBOOK.md).",
       metric: functionMetric(noticeDispatchMetrics.failed, Duration.minutes(15)),
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -301,7 +301,7 @@ export class NoticePipeline extends Construct {
       alarmName: `${prefix}-notices-late`,
       alarmDescription:
         `The notice queue has held messages for ${NOTICES_LATE_AFTER_HOURS} hours in a row: notices queued ` +
-        "by the morning's run are still not sent (RUNBOOK.md, Notices late).",
+        "by the morning's run are still not sent (RUNBOOK.md).",
       metric: held,
       threshold: 0,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
