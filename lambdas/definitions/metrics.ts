@@ -1,9 +1,10 @@
 import type { StepUpSendOutcome } from "../domain/enrollment/step-up";
+import type { SendOutcome } from "../domain/notices/send";
 
 /**
- * Names of the verification and step-up metrics. The handlers emit them (Powertools, EMF) and the
- * CDK alarms watch them (lib/constructs/verification-alarms.ts): one spelling for both, so that a
- * renamed metric cannot leave an alarm watching nothing.
+ * Names of the functions' own metrics. The handlers emit them (Powertools, EMF) and the CDK alarms
+ * and dashboard watch them (lib/constructs/verification-alarms.ts, stage-dashboard.ts): one spelling
+ * for both, so that a renamed metric cannot leave an alarm or a graph watching nothing.
  */
 export const verificationMetrics = {
   succeeded: "VerificationSucceeded",
@@ -29,3 +30,39 @@ export const stepUpCodeMetrics = {
   "no-contact": "StepUpCode_no-contact",
   expired: "StepUpCode_expired",
 } as const satisfies Record<StepUpSendOutcome, string>;
+
+/** The enrollment funnel after verification (verified = verificationMetrics.succeeded). */
+export const enrollmentMetrics = {
+  created: "EnrollmentCreated",
+  /** Answered like `created` (the address is not revealed), but no profile was made. */
+  addressTaken: "EnrollmentAddressTaken",
+  confirmed: "EnrollmentConfirmed",
+} as const;
+
+/** The daily dispatcher's counts of one run (each emitted once per run, zeros included). */
+export const noticeDispatchMetrics = {
+  queued: "NoticesQueued",
+  skippedCredit: "NoticesSkippedCredit",
+  skippedInactive: "NoticesSkippedInactive",
+  alreadySent: "NoticesAlreadySent",
+  notQueued: "NoticesNotQueued",
+  /** Bills the run could not decide or queue (each logged): they are retried by the next run. */
+  failed: "NoticesDispatchFailed",
+} as const;
+
+/** One metric per outcome of the notice sender. */
+export const noticeSendMetrics = {
+  sent: "Notice_sent",
+  "already-sent": "Notice_already-sent",
+  skipped: "Notice_skipped",
+  "skipped-credit": "Notice_skipped-credit",
+  busy: "Notice_busy",
+  throttled: "Notice_throttled",
+  unknown: "Notice_unknown",
+} as const satisfies Record<SendOutcome, string>;
+
+/** SES events of the configuration set, counted by recipient. */
+export const emailEventMetrics = {
+  bounced: "EmailBounced",
+  complained: "EmailComplained",
+} as const;

@@ -6,6 +6,7 @@ import { accountContacts, profileStore } from "../adapters/profile-store";
 import { runtimeConfig } from "../adapters/runtime-config";
 import { confirmationTokens } from "../adapters/security-store";
 import { sesClient, sesProfileCreatedNotifier } from "../adapters/ses-mailer";
+import { enrollmentMetrics } from "../definitions/metrics";
 import { confirmationRequest } from "../definitions/schemas";
 import { ApiError } from "../domain/api-error";
 import { confirmEmail } from "../domain/enrollment/confirm-email";
@@ -34,6 +35,6 @@ export const handler = httpApi({ body: confirmationRequest }, async ({ body, eve
     requestId: event.requestContext?.requestId,
   });
   if (result.outcome === "invalid-token") throw new ApiError("INVALID_TOKEN");
-  metrics.addMetric("EnrollmentConfirmed", MetricUnit.Count, 1);
+  metrics.addMetric(enrollmentMetrics.confirmed, MetricUnit.Count, 1);
   return { statusCode: 200, body: { status: "ACTIVE", billing: "electronic" } };
 });

@@ -8,6 +8,7 @@ import { profileStore } from "../adapters/profile-store";
 import { runtimeConfig } from "../adapters/runtime-config";
 import { confirmationTokens, verificationTokens } from "../adapters/security-store";
 import { sesClient, sesMailer } from "../adapters/ses-mailer";
+import { enrollmentMetrics } from "../definitions/metrics";
 import { enrollmentRequest } from "../definitions/schemas";
 import { ApiError } from "../domain/api-error";
 import { ENROLLMENT_EMAIL_QUOTA, enroll } from "../domain/enrollment/enroll";
@@ -41,7 +42,7 @@ export const handler = httpApi({ body: enrollmentRequest }, async ({ body, event
     case "address-taken":
       // One answer for both: whether another account uses the address is not revealed.
       metrics.addMetric(
-        result.outcome === "created" ? "EnrollmentCreated" : "EnrollmentAddressTaken",
+        result.outcome === "created" ? enrollmentMetrics.created : enrollmentMetrics.addressTaken,
         MetricUnit.Count,
         1,
       );

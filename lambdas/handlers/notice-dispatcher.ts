@@ -7,6 +7,7 @@ import { noticeStores } from "../adapters/notice-stores";
 import { logger, metrics } from "../adapters/observability";
 import { runtimeConfig } from "../adapters/runtime-config";
 import { sqsClient, sqsNoticeQueue } from "../adapters/sqs-queue";
+import { noticeDispatchMetrics } from "../definitions/metrics";
 import { dateInTimeZone, isCalendarDate } from "../domain/dates";
 import { dispatchNotices } from "../domain/notices/dispatch";
 import { observability } from "../middleware/observability";
@@ -39,12 +40,12 @@ export const handler = middy()
           logger.error("notice dispatch failed for one bill", { billId: bill.billId, error: error as Error }),
       },
     );
-    metrics.addMetric("NoticesQueued", MetricUnit.Count, summary.queued);
-    metrics.addMetric("NoticesSkippedCredit", MetricUnit.Count, summary.skippedCredit);
-    metrics.addMetric("NoticesSkippedInactive", MetricUnit.Count, summary.skippedInactive);
-    metrics.addMetric("NoticesAlreadySent", MetricUnit.Count, summary.alreadySent);
-    metrics.addMetric("NoticesNotQueued", MetricUnit.Count, summary.notQueued);
-    metrics.addMetric("NoticesDispatchFailed", MetricUnit.Count, summary.failed);
+    metrics.addMetric(noticeDispatchMetrics.queued, MetricUnit.Count, summary.queued);
+    metrics.addMetric(noticeDispatchMetrics.skippedCredit, MetricUnit.Count, summary.skippedCredit);
+    metrics.addMetric(noticeDispatchMetrics.skippedInactive, MetricUnit.Count, summary.skippedInactive);
+    metrics.addMetric(noticeDispatchMetrics.alreadySent, MetricUnit.Count, summary.alreadySent);
+    metrics.addMetric(noticeDispatchMetrics.notQueued, MetricUnit.Count, summary.notQueued);
+    metrics.addMetric(noticeDispatchMetrics.failed, MetricUnit.Count, summary.failed);
     logger.info("notice dispatch", { today, runId, ...summary });
     return { today, runId, ...summary };
   });

@@ -9,6 +9,7 @@ import { metrics } from "../adapters/observability";
 import { runtimeConfig } from "../adapters/runtime-config";
 import { sesClient } from "../adapters/ses-mailer";
 import { sqsClient } from "../adapters/sqs-queue";
+import { noticeSendMetrics } from "../definitions/metrics";
 import { noticeMessage } from "../definitions/notices";
 import { pacedMailer, pacer } from "../domain/notices/pacer";
 import { sendNotice } from "../domain/notices/send";
@@ -47,7 +48,7 @@ async function processRecord(record: SQSRecord): Promise<void> {
   // A malformed message fails every time: after the queue's maxReceiveCount it lands in the DLQ.
   if (!parsed.success) throw new Error("malformed notice message");
   const outcome = await sendNotice(parsed.data, deps);
-  metrics.addMetric(`Notice_${outcome}`, MetricUnit.Count, 1);
+  metrics.addMetric(noticeSendMetrics[outcome], MetricUnit.Count, 1);
   if (outcome === "throttled") {
     await backOff(record, 5);
     throw new RetryLaterError("SES throttled");

@@ -5,6 +5,7 @@ import { documentClient } from "../adapters/dynamodb";
 import { logger, metrics } from "../adapters/observability";
 import { flagUndeliverable } from "../adapters/profile-store";
 import { runtimeConfig } from "../adapters/runtime-config";
+import { emailEventMetrics } from "../definitions/metrics";
 import { observability } from "../middleware/observability";
 
 const config = runtimeConfig();
@@ -58,7 +59,7 @@ export const handler = middy()
       );
     }
     metrics.addMetric(
-      reason === "BOUNCE" ? "EmailBounced" : "EmailComplained",
+      reason === "BOUNCE" ? emailEventMetrics.bounced : emailEventMetrics.complained,
       MetricUnit.Count,
       recipients.length,
     );

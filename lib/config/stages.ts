@@ -76,6 +76,15 @@ export interface StageConfig {
   };
   readonly alarms: {
     /**
+     * Subscribed by e-mail to the stage's alarm topic. SNS sends a confirmation first: the alarms reach
+     * the address once someone clicks its link. `cdk deploy -c alarmEmail=ADDRESS` replaces it.
+     */
+    readonly email: string;
+    /** API Gateway 5xx answers of one route in 5 minutes before operators are told. */
+    readonly api5xxPer5Minutes: number;
+    /** p99 latency of one route, in milliseconds, over 5 minutes, three periods in a row. */
+    readonly apiP99LatencyMs: number;
+    /**
      * Answers refused because the customer number is locked out (429) in one hour before operators
      * are told. A customer who locked themselves out retries a few times; dozens an hour mean
      * someone keeps hammering locked accounts. (The failure-budget alarm uses
@@ -119,8 +128,10 @@ const common = {
   },
   notices: { delayDays: 3, scheduleTime: "06:00", timeZone: "America/Toronto" },
   logLevel: "INFO",
-  alarms: { lockedOutAnswersPerHour: 50 },
-} as const satisfies Partial<StageConfig>;
+  alarms: { lockedOutAnswersPerHour: 50, api5xxPer5Minutes: 5, apiP99LatencyMs: 3000 },
+} as const satisfies Partial<Omit<StageConfig, "alarms">> & {
+  alarms: Omit<StageConfig["alarms"], "email">;
+};
 
 // The example.ca host names are placeholders until the website team gives the real ones.
 const stages: Readonly<Record<StageName, StageConfig>> = {
@@ -131,6 +142,7 @@ const stages: Readonly<Record<StageName, StageConfig>> = {
     webOrigin: "https://dev.services.example.ca",
     webBaseUrl: "https://dev.services.example.ca",
     sesFromAddress: "no-reply@dev.services.example.ca",
+    alarms: { ...common.alarms, email: "operations@dev.services.example.ca" },
     // A new SES account is in the sandbox: 1 message per second.
     sesMaxSendRatePerSecond: 1,
     logRetention: RetentionDays.TWO_WEEKS,
@@ -149,6 +161,7 @@ const stages: Readonly<Record<StageName, StageConfig>> = {
     webOrigin: "https://staging.services.example.ca",
     webBaseUrl: "https://staging.services.example.ca",
     sesFromAddress: "no-reply@staging.services.example.ca",
+    alarms: { ...common.alarms, email: "operations@staging.services.example.ca" },
     sesMaxSendRatePerSecond: 1,
     logRetention: RetentionDays.ONE_MONTH,
     api: {
@@ -167,6 +180,7 @@ const stages: Readonly<Record<StageName, StageConfig>> = {
     webOrigin: "https://services.example.ca",
     webBaseUrl: "https://services.example.ca",
     sesFromAddress: "no-reply@services.example.ca",
+    alarms: { ...common.alarms, email: "operations@services.example.ca" },
     sesMaxSendRatePerSecond: 14,
     // 25 failed verifications an hour: about twice the honest failures of a busy hour (README,
     // "Guessing"), and low enough that guessing stays under 0.01 takeovers a day.

@@ -3,16 +3,20 @@ import type * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import * as cloudwatchActions from "aws-cdk-lib/aws-cloudwatch-actions";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as sns from "aws-cdk-lib/aws-sns";
+import * as subscriptions from "aws-cdk-lib/aws-sns-subscriptions";
 import { Construct } from "constructs";
 
 export interface AlarmTopicProps {
   /** The stage's resource prefix: the topic's name, and the prefix of every alarm that may publish. */
   readonly prefix: string;
+  /** The operators' address (stage config `alarms.email`): subscribed by e-mail. */
+  readonly email: string;
 }
 
 /**
- * The one SNS topic of a stage's alarms. An operator subscribes to it (e-mail, chat, paging): the
- * stateless stack outputs its ARN. Every alarm of the stage notifies it through `notify`.
+ * The one SNS topic of a stage's alarms, with the stage's operator address subscribed; more
+ * subscribers (chat, paging) can be added to it: the stateless stack outputs its ARN. Every alarm of
+ * the stage notifies it through `notify`.
  */
 export class AlarmTopic extends Construct {
   readonly topic: sns.Topic;
@@ -54,6 +58,13 @@ export class AlarmTopic extends Construct {
         "admits cloudwatch.amazonaws.com; the messages hold alarm names, thresholds and metric values, no " +
         "customer data, and reach the operator's e-mail unencrypted anyway. TLS in transit is enforced.",
     });
+    Validations.of(this.topic).acknowledge({
+      id: "NIST.800.53.R5-SNSEncryptedKMS",
+      reason:
+        "As for AwsSolutions-SNS2: the topic carries alarm names, thresholds and metric values only, no " +
+        "customer data; a KMS key would have to admit cloudwatch.amazonaws.com. TLS in transit is enforced.",
+    });
+    this.topic.addSubscription(new subscriptions.EmailSubscription(props.email));
     this.action = new cloudwatchActions.SnsAction(this.topic);
   }
 
@@ -61,7 +72,7 @@ export class AlarmTopic extends Construct {
    * Notifies the topic when the alarm fires, and, with `ok`, when it is over. An alarm whose OK state
    * only means "nothing new for a while" (not "the problem is gone") should not send OK.
    */
-  notify(alarm: cloudwatch.Alarm, options: { ok: boolean }): void {
+  notify(alarm: cloudwatch.AlarmBase, options: { ok: boolean }): void {
     alarm.addAlarmAction(this.action);
     if (options.ok) alarm.addOkAction(this.action);
   }

@@ -9,6 +9,7 @@ import { bundling, handlerEntry } from "../../lambdas/definitions/bundling";
 import { powertools } from "../config/observability";
 import { repoRoot } from "../config/paths";
 import type { StageConfig } from "../config/stages";
+import { logEncryptionKey } from "./log-encryption-key";
 
 export interface ApiFunctionProps {
   readonly stage: StageConfig;
@@ -21,9 +22,27 @@ export interface ApiFunctionProps {
   /** API Gateway gives up after 29 s; a handler of this API answers well within 10. */
   readonly timeout?: Duration;
   readonly memorySize?: number;
-  /** Reserved concurrency: the most instances that run at once (and a floor the account keeps free). */
-  readonly reservedConcurrency?: number;
+  /**
+   * Reserved concurrency (the most instances that run at once, and a floor the account keeps free)
+   * where it protects a downstream quota, or why the function needs none (NIST 800-53 r5 asks).
+   */
+  readonly concurrency: { readonly reserved: number } | { readonly unreservedBecause: string };
+  /**
+   * Why the function needs no dead-letter queue of its own (NIST 800-53 r5 asks for one): how its
+   * failed invocations are caught instead.
+   */
+  readonly withoutDeadLetterQueue: string;
 }
+
+/** The reason an API Gateway function needs no dead-letter queue (a Lambda DLQ only takes async events). */
+export const SYNCHRONOUS_NO_DLQ =
+  "Invoked synchronously by API Gateway: a failure is the customer's 5xx answer (alarmed per route), " +
+  "there is no asynchronous event to keep, and a Lambda dead-letter queue only receives those.";
+
+/** The reason an API Gateway function has no reserved concurrency. */
+export const API_THROTTLED_CONCURRENCY =
+  "API Gateway's stage and enrollment throttles bound its requests; reserving concurrency per function " +
+  "would split the account's pool and turn a burst on one route into 500s while others sit idle.";
 
 const outputFormats = {
   esm: OutputFormat.ESM,
@@ -65,6 +84,7 @@ export class ApiFunction extends Construct {
       logGroupName: `/aws/lambda/${props.functionName}`,
       retention: stage.logRetention,
       removalPolicy: stage.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      encryptionKey: logEncryptionKey(this, { retain: stage.retainData }),
     });
 
     // Our own role instead of the default one: AWSLambdaBasicExecutionRole would allow writing to
@@ -85,8 +105,8 @@ export class ApiFunction extends Construct {
       runtime: definedRuntime(),
       architecture: architectures[bundling.architecture],
       memorySize: props.memorySize ?? 512,
-      ...(props.reservedConcurrency !== undefined
-        ? { reservedConcurrentExecutions: props.reservedConcurrency }
+      ...("reserved" in props.concurrency
+        ? { reservedConcurrentExecutions: props.concurrency.reserved }
         : {}),
       timeout: props.timeout ?? Duration.seconds(10),
       role: this.role,
@@ -114,6 +134,30 @@ export class ApiFunction extends Construct {
     });
 
     this.enableActiveTracing();
+    this.acknowledgeNistFindings(props);
+  }
+
+  /** NIST 800-53 r5 findings of every function, each with this function's own reason where it has one. */
+  private acknowledgeNistFindings(props: ApiFunctionProps): void {
+    const validations = Validations.of(this);
+    validations.acknowledge({
+      id: "NIST.800.53.R5-LambdaInsideVPC",
+      reason:
+        "The function reaches only AWS public endpoints (DynamoDB, Cognito, SES, SQS, Secrets Manager) with " +
+        "IAM and TLS; no private resource exists to protect, and a VPC would add NAT gateways or endpoints.",
+    });
+    validations.acknowledge({
+      id: "NIST.800.53.R5-IAMNoInlinePolicy",
+      reason:
+        "The role and its policies are made for this one function (least privilege, checked by the " +
+        "least-privilege infra test); a managed policy would be a second resource others could attach.",
+    });
+    validations.acknowledge({ id: "NIST.800.53.R5-LambdaDLQ", reason: props.withoutDeadLetterQueue });
+    if ("unreservedBecause" in props.concurrency)
+      validations.acknowledge({
+        id: "NIST.800.53.R5-LambdaConcurrency",
+        reason: props.concurrency.unreservedBecause,
+      });
   }
 
   /**

@@ -1,5 +1,6 @@
 import { ArnFormat, type RemovalPolicy, Stack } from "aws-cdk-lib";
 import type * as apigw from "aws-cdk-lib/aws-apigateway";
+import type * as kms from "aws-cdk-lib/aws-kms";
 import * as logs from "aws-cdk-lib/aws-logs";
 import * as wafv2 from "aws-cdk-lib/aws-wafv2";
 import { Construct } from "constructs";
@@ -25,6 +26,8 @@ export interface ApiWebAclProps {
   readonly accountTakeoverPrevention: boolean;
   readonly logRetention: logs.RetentionDays;
   readonly logRemovalPolicy: RemovalPolicy;
+  /** The customer-managed key of the stack's log groups. */
+  readonly logEncryptionKey: kms.IKey;
 }
 
 const TOO_MANY_REQUESTS_BODY = "TooManyRequests";
@@ -193,6 +196,7 @@ export class ApiWebAcl extends Construct {
       logGroupName,
       retention: props.logRetention,
       removalPolicy: props.logRemovalPolicy,
+      encryptionKey: props.logEncryptionKey,
     });
     this.logging = new wafv2.CfnLoggingConfiguration(this, "Logging", {
       resourceArn: this.webAcl.attrArn,

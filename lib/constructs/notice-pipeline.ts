@@ -8,11 +8,14 @@ import * as scheduler from "aws-cdk-lib/aws-scheduler";
 import * as schedulerTargets from "aws-cdk-lib/aws-scheduler-targets";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
+import { noticeDispatchMetrics } from "../../lambdas/definitions/metrics";
 import { noticeEnv, SENDING_LEASE_SECONDS, senderSettings } from "../../lambdas/definitions/notices";
 import { billsTable, noticesTable, profilesTable } from "../../lambdas/definitions/tables";
 import type { StageConfig } from "../config/stages";
 import { applyGrants, type GrantableResources, grantSendMessage } from "../stacks/function-grants";
-import { ApiFunction } from "./api-function";
+import { ApiFunction, type ApiFunctionProps } from "./api-function";
+import { functionMetric } from "./function-metric";
+import { FunctionRunAlarms } from "./function-run-alarms";
 
 export interface NoticePipelineProps {
   readonly stage: StageConfig;
@@ -39,6 +42,13 @@ export const noticeFunctions = {
 } as const;
 
 const SENDER_TIMEOUT_SECONDS = 30;
+/** The dispatcher pages through tens of thousands of bills on a busy day: the longest timeout. */
+const DISPATCHER_TIMEOUT = Duration.minutes(15);
+/**
+ * Hours in a row the notice queue may hold messages before "queued but not sent by the next
+ * morning": one day minus an hour, so that a run's leftovers raise the alarm before the next run.
+ */
+export const NOTICES_LATE_AFTER_HOURS = 23;
 
 /**
  * The monthly "your bill is available" notices: a daily schedule (America/Toronto) invokes the
@@ -53,6 +63,11 @@ export class NoticePipeline extends Construct {
   readonly sender: ApiFunction;
   readonly sesEvents: ApiFunction;
   readonly deadLetterAlarm: cloudwatch.Alarm;
+  /** Notices still queued NOTICES_LATE_AFTER_HOURS after a run. */
+  readonly lateAlarm: cloudwatch.Alarm;
+  /** Bills a run could neither decide nor queue. */
+  readonly dispatchFailedAlarm: cloudwatch.Alarm;
+  readonly dispatcherAlarms: FunctionRunAlarms;
 
   constructor(scope: Construct, id: string, props: NoticePipelineProps) {
     super(scope, id);
@@ -88,7 +103,12 @@ export class NoticePipeline extends Construct {
     if (!tableNames.bills || !tableNames.notices || !tableNames.profiles)
       throw new Error("notice tables missing");
 
-    const fn = (key: keyof typeof noticeFunctions, timeout: Duration, extra: Record<string, string> = {}) =>
+    const fn = (
+      key: keyof typeof noticeFunctions,
+      timeout: Duration,
+      nist: Pick<ApiFunctionProps, "concurrency" | "withoutDeadLetterQueue">,
+      extra: Record<string, string> = {},
+    ) =>
       new ApiFunction(this, `${key[0]?.toUpperCase()}${key.slice(1)}`, {
         stage,
         functionName: `${prefix}-${noticeFunctions[key].entry}`,
@@ -96,6 +116,7 @@ export class NoticePipeline extends Construct {
         description: noticeFunctions[key].description,
         environment: { ...props.environment, ...extra },
         timeout,
+        ...nist,
       });
     const senderEnvironment = {
       [noticeEnv.queueUrl]: this.queue.queueUrl,
@@ -103,8 +124,21 @@ export class NoticePipeline extends Construct {
       [noticeEnv.senderConcurrency]: String(settings.maxConcurrency),
     };
 
-    // The dispatcher pages through tens of thousands of bills on a busy day: the longest timeout.
-    this.dispatcher = fn("dispatcher", Duration.minutes(15), senderEnvironment);
+    this.dispatcher = fn(
+      "dispatcher",
+      DISPATCHER_TIMEOUT,
+      {
+        concurrency: {
+          unreservedBecause:
+            "Invoked once a day by its schedule, or by an operator re-running a day; claims make overlapping " +
+            "runs harmless, and the sender's reserved concurrency, not the dispatcher's, protects SES.",
+        },
+        withoutDeadLetterQueue:
+          "A failed run is alarmed (dispatcher failed) and re-run by the operator (RUNBOOK.md); the bills it " +
+          "did not settle stay pending and the next day's run catches up on them anyway.",
+      },
+      senderEnvironment,
+    );
     // Pages through the pending bills (the pendingNotices index), reads their profiles in batches,
     // claims each notice, settles the bills it decides (REMOVE noticeShard), queues the claimed ones.
     applyGrants(
@@ -120,7 +154,19 @@ export class NoticePipeline extends Construct {
     );
     grantSendMessage(this.dispatcher.function, this.queue);
 
-    this.sender = fn("sender", Duration.seconds(SENDER_TIMEOUT_SECONDS), senderEnvironment);
+    this.sender = fn(
+      "sender",
+      Duration.seconds(SENDER_TIMEOUT_SECONDS),
+      {
+        // The pacing shares the SES send rate among this many senders: no more may ever run, a manual
+        // invocation included (the event source's maximum bounds only the queue's).
+        concurrency: { reserved: settings.maxConcurrency },
+        withoutDeadLetterQueue:
+          "Fed by the notice queue, whose redrive policy moves a message that fails every receive to the " +
+          "notice dead-letter queue (alarmed); a Lambda DLQ only takes asynchronous invocations.",
+      },
+      senderEnvironment,
+    );
     // Reads the bill and the profile at send time, leases and settles the notice, settles the bill.
     applyGrants(
       this.sender.function,
@@ -143,7 +189,16 @@ export class NoticePipeline extends Construct {
       }),
     );
 
-    this.sesEvents = fn("sesEvents", Duration.seconds(30));
+    this.sesEvents = fn("sesEvents", Duration.seconds(30), {
+      concurrency: {
+        unreservedBecause:
+          "One invocation per bounce or complaint, a few a day; each writes a few DynamoDB items (on-demand), " +
+          "no quota downstream to protect.",
+      },
+      withoutDeadLetterQueue:
+        "EventBridge retries each event 8 times; an event still lost leaves the address on SES's account " +
+        "suppression list (BOUNCES_AND_COMPLAINTS), so SES sends it nothing more either way.",
+    });
     // Finds the profiles of the address (the byEmail index) and flags each one.
     applyGrants(
       this.sesEvents.function,
@@ -182,6 +237,12 @@ export class NoticePipeline extends Construct {
       }),
     });
     Validations.of(scheduleRole).acknowledge({
+      id: "NIST.800.53.R5-IAMNoInlinePolicy",
+      reason:
+        "The schedule's own role, with one policy that invokes the dispatcher only; a managed policy would " +
+        "be a second resource that other roles could attach.",
+    });
+    Validations.of(scheduleRole).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(this.dispatcher.function.node.defaultChild as CfnElement)}.Arn>:*]`,
       reason:
         "CDK's grantInvoke allows the dispatcher function and its versions (ARN:*); the role can invoke that one function only.",
@@ -195,6 +256,58 @@ export class NoticePipeline extends Construct {
       threshold: 0,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+
+    this.dispatcherAlarms = new FunctionRunAlarms(this, "DispatcherAlarms", {
+      fn: this.dispatcher.function,
+      timeout: DISPATCHER_TIMEOUT,
+      alarmNamePrefix: `${prefix}-${noticeFunctions.dispatcher.entry}`,
+      role: "the daily notice dispatcher",
+    });
+
+    this.dispatchFailedAlarm = new cloudwatch.Alarm(this, "DispatchFailedAlarm", {
+      alarmName: `${prefix}-notices-dispatch-failed`,
+      alarmDescription:
+        "The dispatcher could not decide or queue some bills (each is logged): they wait for the next " +
+        "run unless the day is re-run (RUNBOOK.md).",
+      metric: functionMetric(noticeDispatchMetrics.failed, Duration.minutes(15)),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+
+    // Not the age of the oldest message: SQS leaves a message received three times or more out of
+    // that metric, and a sender that SES keeps throttling receives each message many times. Messages
+    // waiting (visible) or in a backoff (not visible), at any moment of each of 23 hours, are not.
+    const hourly = Duration.hours(1);
+    const held = new cloudwatch.MathExpression({
+      label: "Notices queued or in a backoff (maximum of the hour)",
+      expression: "visible + inFlight",
+      usingMetrics: {
+        visible: this.queue.metricApproximateNumberOfMessagesVisible({
+          period: hourly,
+          statistic: cloudwatch.Stats.MAXIMUM,
+        }),
+        inFlight: this.queue.metricApproximateNumberOfMessagesNotVisible({
+          period: hourly,
+          statistic: cloudwatch.Stats.MAXIMUM,
+        }),
+      },
+      period: hourly,
+    });
+    this.lateAlarm = new cloudwatch.Alarm(this, "LateAlarm", {
+      alarmName: `${prefix}-notices-late`,
+      alarmDescription:
+        `The notice queue has held messages for ${NOTICES_LATE_AFTER_HOURS} hours in a row: notices queued ` +
+        "by the morning's run are still not sent (RUNBOOK.md).",
+      metric: held,
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: NOTICES_LATE_AFTER_HOURS,
+      datapointsToAlarm: NOTICES_LATE_AFTER_HOURS,
+      // SQS stops publishing for a queue idle for hours: an idle queue is an empty one.
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
   }

@@ -35,6 +35,8 @@ const VISIBILITY_TIMEOUT_SECONDS = 6 * SENDER_TIMEOUT_SECONDS;
 const MAX_RECEIVES = 5;
 /** A code still queued after a third of its life arrives too late to be of much use. */
 export const STEP_UP_LATE_AFTER_SECONDS = CHALLENGE_TTL_SECONDS / 3;
+/** Code senders at once: Lambda's minimum for an SQS event source (see addSender). */
+const CODE_SENDERS = 2;
 
 /**
  * Step-up codes, off the verification's critical path (contract §4, v2): the verification queues
@@ -129,6 +131,11 @@ export class StepUpPipeline extends Construct {
       description: stepUpCodesFunction.description,
       environment: props.environment,
       timeout: Duration.seconds(SENDER_TIMEOUT_SECONDS),
+      // Its share of the SES send rate, beside the notice sender's: never more, however invoked.
+      concurrency: { reserved: CODE_SENDERS },
+      withoutDeadLetterQueue:
+        "Fed by the step-up code queue, whose redrive policy moves a message that fails every receive to " +
+        "the code dead-letter queue (alarmed); a Lambda DLQ only takes asynchronous invocations.",
     });
     applyGrants(sender.function, stepUpCodesGrants, props.resources);
     sender.function.addEventSource(
@@ -139,7 +146,7 @@ export class StepUpPipeline extends Construct {
         reportBatchItemFailures: true,
         // Codes are few (only matched challenges, only under attack). Two consumers (Lambda's
         // minimum) keep them from crowding the notice sender's paced share of the SES send rate.
-        maxConcurrency: 2,
+        maxConcurrency: CODE_SENDERS,
       }),
     );
     this.senderFunction = sender;

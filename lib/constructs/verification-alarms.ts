@@ -2,26 +2,12 @@ import { Duration } from "aws-cdk-lib";
 import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import { Construct } from "constructs";
 import { verificationMetrics } from "../../lambdas/definitions/metrics";
-import { powertools } from "../config/observability";
 import type { StageConfig } from "../config/stages";
+import { functionMetric } from "./function-metric";
 
 export interface VerificationAlarmsProps {
   readonly stage: StageConfig;
   readonly prefix: string;
-}
-
-/**
- * One of the functions' own metrics (Powertools, EMF), summed. The stage is not a dimension: these
- * alarms assume one stage per account and region (README "AWS edge"), as the metrics do.
- */
-export function functionMetric(metricName: string, period: Duration): cloudwatch.Metric {
-  return new cloudwatch.Metric({
-    namespace: powertools.metricsNamespace,
-    metricName,
-    dimensionsMap: { [powertools.serviceDimension]: powertools.serviceName },
-    statistic: cloudwatch.Stats.SUM,
-    period,
-  });
 }
 
 /**

@@ -2,7 +2,6 @@ import { type CfnResource, Names, Stack, Validations } from "aws-cdk-lib";
 import type * as cognito from "aws-cdk-lib/aws-cognito";
 import type * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import * as iam from "aws-cdk-lib/aws-iam";
-import * as kms from "aws-cdk-lib/aws-kms";
 import type * as lambda from "aws-cdk-lib/aws-lambda";
 import type * as s3 from "aws-cdk-lib/aws-s3";
 import type * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
@@ -284,15 +283,25 @@ function grantTable(
 
 /**
  * secretsmanager:GetSecretValue, and not DescribeSecret as `grantRead` adds: Powertools' getSecret
- * sends GetSecretValue only. A customer-managed key would need kms:Decrypt through Secrets Manager.
+ * sends GetSecretValue only; and kms:Decrypt on the secret's customer-managed key, only through
+ * Secrets Manager. In the role's policy, not the key's: the key lives in the stateful stack, and a
+ * key policy naming a stateless role would make each stack depend on the other (the key's default
+ * policy lets the account's IAM policies grant its use).
  */
 export function grantSecretValue(fn: lambda.Function, secret: secretsmanager.ISecret): void {
   fn.addToRolePolicy(
     new iam.PolicyStatement({ actions: ["secretsmanager:GetSecretValue"], resources: [secret.secretArn] }),
   );
-  secret.encryptionKey?.grantDecrypt(
-    new kms.ViaServicePrincipal(`secretsmanager.${Stack.of(fn).region}.amazonaws.com`, fn.grantPrincipal),
-  );
+  if (secret.encryptionKey)
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ["kms:Decrypt"],
+        resources: [secret.encryptionKey.keyArn],
+        conditions: {
+          StringEquals: { "kms:ViaService": `secretsmanager.${Stack.of(fn).region}.amazonaws.com` },
+        },
+      }),
+    );
 }
 
 /**

@@ -1,7 +1,9 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from "aws-cdk-lib";
+import * as backup from "aws-cdk-lib/aws-backup";
 import type * as cognito from "aws-cdk-lib/aws-cognito";
 import type * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import * as events from "aws-cdk-lib/aws-events";
+import * as kms from "aws-cdk-lib/aws-kms";
 import * as s3 from "aws-cdk-lib/aws-s3";
 import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import * as ses from "aws-cdk-lib/aws-ses";
@@ -50,6 +52,8 @@ export class StatefulStack extends Stack {
   /** The key of the confirmation tokens: the enrollments function reads it, and not the pepper. */
   readonly confirmationKeySecret: secretsmanager.Secret;
   readonly confirmationKeySecretName: string;
+  /** The customer-managed key of both secrets: its use is the stage's own, audited and revocable. */
+  readonly secretsKey: kms.Key;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -72,6 +76,7 @@ export class StatefulStack extends Stack {
       });
     }
     this.tables = byId;
+    this.backUpTables([...byId.values()], prefix, removalPolicy);
 
     this.emailConfigurationSet = new ses.ConfigurationSet(this, "EmailConfigurationSet", {
       configurationSetName: prefix,
@@ -99,34 +104,42 @@ export class StatefulStack extends Stack {
 
     this.documentsBucket = this.createDocumentsBucket(removalPolicy);
 
+    this.secretsKey = new kms.Key(this, "SecretsKey", {
+      alias: `alias/${prefix}-secrets`,
+      description: "Encrypts the pepper and the confirmation key (Secrets Manager)",
+      enableKeyRotation: true,
+      removalPolicy,
+      pendingWindow: Duration.days(stage.retainData ? 30 : 7),
+    });
+
     this.pepperSecretName = `${prefix}/access-code-pepper`;
     this.pepperSecret = new secretsmanager.Secret(this, "PepperSecret", {
       secretName: this.pepperSecretName,
       description: "HMAC key ring (pepper) of the verification hashes stored in the accounts table",
+      encryptionKey: this.secretsKey,
       generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
       removalPolicy,
     });
-    Validations.of(this.pepperSecret).acknowledge({
-      id: "AwsSolutions-SMG4",
-      reason:
-        'The pepper is a versioned key ring rotated by an operator (README "Rotating the pepper"): a new ' +
-        "version, a full re-import that re-hashes every account, then the old version's removal. A rotation " +
-        "Lambda cannot re-hash: the clear values exist only in the billing system's export.",
-    });
+    const pepperRotation =
+      'The pepper is a versioned key ring rotated by an operator (README "Rotating the pepper"): a new ' +
+      "version, a full re-import that re-hashes every account, then the old version's removal. A rotation " +
+      "Lambda cannot re-hash: the clear values exist only in the billing system's export.";
+    for (const id of ["AwsSolutions-SMG4", "NIST.800.53.R5-SecretsManagerRotationEnabled"])
+      Validations.of(this.pepperSecret).acknowledge({ id, reason: pepperRotation });
 
     this.confirmationKeySecretName = `${prefix}/confirmation-key`;
     this.confirmationKeySecret = new secretsmanager.Secret(this, "ConfirmationKeySecret", {
       secretName: this.confirmationKeySecretName,
       description: "HMAC key ring that derives the confirmation tokens of the enrollment e-mails",
+      encryptionKey: this.secretsKey,
       generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
       removalPolicy,
     });
-    Validations.of(this.confirmationKeySecret).acknowledge({
-      id: "AwsSolutions-SMG4",
-      reason:
-        'Rotated by an operator with the pepper\'s key-ring format (README "Rotating the pepper"); links are ' +
-        "checked by their SHA-256, so a new key never breaks a link in flight and needs no schedule.",
-    });
+    const confirmationKeyRotation =
+      'Rotated by an operator with the pepper\'s key-ring format (README "Rotating the pepper"); links are ' +
+      "checked by their SHA-256, so a new key never breaks a link in flight and needs no schedule.";
+    for (const id of ["AwsSolutions-SMG4", "NIST.800.53.R5-SecretsManagerRotationEnabled"])
+      Validations.of(this.confirmationKeySecret).acknowledge({ id, reason: confirmationKeyRotation });
 
     const outputs: Record<(typeof statefulOutputKeys)[keyof typeof statefulOutputKeys], string> = {
       UserPoolId: this.userPool.userPoolId,
@@ -158,7 +171,25 @@ export class StatefulStack extends Stack {
       removalPolicy,
     });
 
-    return new s3.Bucket(this, "DocumentsBucket", {
+    const accessLogsFindings = Validations.of(accessLogs);
+    accessLogsFindings.acknowledge({
+      id: "NIST.800.53.R5-S3DefaultEncryptionKMS",
+      reason:
+        "S3 server access logging delivers only to a bucket whose default encryption is SSE-S3 (AES-256); " +
+        "the logs hold request lines of the documents bucket, no document content.",
+    });
+    accessLogsFindings.acknowledge({
+      id: "NIST.800.53.R5-S3BucketVersioningEnabled",
+      reason:
+        "Access log objects are written once by S3's log delivery and never replaced; only the lifecycle " +
+        "rule deletes them. Versions would keep every expired log without protecting anything.",
+    });
+    const replication =
+      "The stage lives in one region (ca-central-1, where the customers' data must stay); the documents are " +
+      "copies of the billing system's PDFs, versioned and retained in prod, and re-importable.";
+    accessLogsFindings.acknowledge({ id: "NIST.800.53.R5-S3BucketReplicationEnabled", reason: replication });
+
+    const documents = new s3.Bucket(this, "DocumentsBucket", {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       // aws/s3 KMS key with a bucket key: decryptions are audited in CloudTrail at a low request cost.
       encryption: s3.BucketEncryption.KMS_MANAGED,
@@ -172,6 +203,51 @@ export class StatefulStack extends Stack {
       // A replaced or deleted PDF stays recoverable for a while, not forever.
       lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(90) }],
       removalPolicy,
+    });
+    Validations.of(documents).acknowledge({
+      id: "NIST.800.53.R5-S3BucketReplicationEnabled",
+      reason: replication,
+    });
+    return documents;
+  }
+
+  /**
+   * Production's tables in an AWS Backup plan: a daily backup kept 35 days, on top of point-in-time
+   * recovery (also 35 days, but lost with the table). Elsewhere the tables are disposable, and the
+   * finding is acknowledged on each one.
+   */
+  private backUpTables(
+    tables: readonly dynamodb.Table[],
+    prefix: string,
+    removalPolicy: RemovalPolicy,
+  ): void {
+    if (!this.stage.retainData) {
+      for (const table of tables)
+        Validations.of(table).acknowledge({
+          id: "NIST.800.53.R5-DynamoDBInBackupPlan",
+          reason:
+            "A disposable stage (retainData off: destroyed with its stack, rebuilt by a fresh import); " +
+            "point-in-time recovery covers its last 35 days. Production's tables are in the backup plan.",
+        });
+      return;
+    }
+    const vault = new backup.BackupVault(this, "BackupVault", {
+      backupVaultName: `${prefix}-tables`,
+      removalPolicy,
+    });
+    const plan = new backup.BackupPlan(this, "BackupPlan", {
+      backupPlanName: `${prefix}-tables`,
+      backupVault: vault,
+      backupPlanRules: [backup.BackupPlanRule.daily(vault)],
+    });
+    const selection = plan.addSelection("Tables", {
+      resources: tables.map((table) => backup.BackupResource.fromDynamoDbTable(table)),
+    });
+    Validations.of(selection).acknowledge({
+      id: "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]",
+      reason:
+        "AWS Backup's role for taking the backups of the selection; AWS documents this managed policy for " +
+        "it (the service decides which resource APIs a backup needs).",
     });
   }
 }

@@ -20,10 +20,14 @@ import { methodSettingsKey } from "../api/route-tree";
 import { functionEnvironment } from "../config/function-environment";
 import { resourcePrefix, type StageConfig } from "../config/stages";
 import { AlarmTopic } from "../constructs/alarm-topic";
-import { ApiFunction } from "../constructs/api-function";
+import { ApiAlarms } from "../constructs/api-alarms";
+import { API_THROTTLED_CONCURRENCY, ApiFunction, SYNCHRONOUS_NO_DLQ } from "../constructs/api-function";
 import { ApiWebAcl } from "../constructs/api-web-acl";
+import { EmailReputationAlarms } from "../constructs/email-reputation-alarms";
 import { EnrollmentSweep } from "../constructs/enrollment-sweep";
+import { logEncryptionKey } from "../constructs/log-encryption-key";
 import { NoticePipeline } from "../constructs/notice-pipeline";
+import { StageDashboard } from "../constructs/stage-dashboard";
 import { StepUpPipeline } from "../constructs/step-up-pipeline";
 import { VerificationAlarms } from "../constructs/verification-alarms";
 import { applyGrants, authorizerGrants, type FunctionGrants, functionGrants } from "./function-grants";
@@ -88,6 +92,9 @@ export class StatelessStack extends Stack {
   readonly verificationAlarms: VerificationAlarms;
   /** The one SNS topic of the stage's alarms. */
   readonly alarms: AlarmTopic;
+  readonly apiAlarms: ApiAlarms;
+  readonly emailAlarms: EmailReputationAlarms;
+  readonly dashboard: StageDashboard;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -98,7 +105,7 @@ export class StatelessStack extends Stack {
     const removalPolicy = stage.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     checkEnrollmentRoutes(routes);
 
-    this.alarms = new AlarmTopic(this, "Alarms", { prefix });
+    this.alarms = new AlarmTopic(this, "Alarms", { prefix, email: stage.alarms.email });
     this.stepUp = new StepUpPipeline(this, "StepUp", { stage, prefix });
 
     const environment = {
@@ -132,7 +139,11 @@ export class StatelessStack extends Stack {
           description: definition.description,
           environment,
           // The failure budget's bound counts the verification instances that run at once.
-          ...(name === "verifications" ? { reservedConcurrency: stage.verification.maxConcurrency } : {}),
+          concurrency:
+            name === "verifications"
+              ? { reserved: stage.verification.maxConcurrency }
+              : { unreservedBecause: API_THROTTLED_CONCURRENCY },
+          withoutDeadLetterQueue: SYNCHRONOUS_NO_DLQ,
         });
         applyGrants(fn.function, grants[name], resources);
         return [name, fn];
@@ -145,6 +156,10 @@ export class StatelessStack extends Stack {
       entry: authorizerFunction.entry,
       description: authorizerFunction.description,
       environment,
+      concurrency: {
+        unreservedBecause: `Invoked by API Gateway for the signed-in routes only: ${API_THROTTLED_CONCURRENCY}`,
+      },
+      withoutDeadLetterQueue: `The API's authorizer. ${SYNCHRONOUS_NO_DLQ}`,
     });
     applyGrants(this.authorizerFunction.function, authorizerGrants, resources);
 
@@ -157,17 +172,7 @@ export class StatelessStack extends Stack {
       environment,
     });
     this.verificationAlarms = new VerificationAlarms(this, "VerificationAlarms", { stage, prefix });
-    // Every alarm of the stage tells the one topic. OK too where OK means the problem is over; an
-    // entry into step-up "ends" five minutes later whatever the attack does, so it only fires.
-    for (const alarm of [
-      this.notices.deadLetterAlarm,
-      this.stepUp.deadLetterAlarm,
-      this.stepUp.lateAlarm,
-      this.verificationAlarms.failureBudget,
-      this.verificationAlarms.lockouts,
-    ])
-      this.alarms.notify(alarm, { ok: true });
-    this.alarms.notify(this.verificationAlarms.stepUpEntered, { ok: false });
+    this.emailAlarms = new EmailReputationAlarms(this, "EmailAlarms", { prefix });
 
     this.api = this.createApi(stage, routes, removalPolicy);
     addGatewayResponses(this.api, stage.webOrigin);
@@ -202,8 +207,63 @@ export class StatelessStack extends Stack {
       accountTakeoverPrevention: stage.waf.accountTakeoverPrevention,
       logRetention: stage.logRetention,
       logRemovalPolicy: removalPolicy,
+      logEncryptionKey: logEncryptionKey(this, { retain: stage.retainData }),
     });
 
+    this.apiAlarms = new ApiAlarms(this, "ApiAlarms", {
+      stage,
+      prefix,
+      apiName: this.api.restApiName,
+      routes,
+      authorizer: this.authorizerFunction.function,
+    });
+
+    // Every alarm of the stage tells the one topic. OK too where OK means the problem is over. An
+    // entry into step-up "ends" five minutes later whatever the attack does, and a failed or long
+    // run of the dispatcher is "over" once the next quiet period comes: those only fire.
+    const lasting = [
+      ...this.apiAlarms.all,
+      this.notices.deadLetterAlarm,
+      this.notices.lateAlarm,
+      this.stepUp.deadLetterAlarm,
+      this.stepUp.lateAlarm,
+      this.verificationAlarms.failureBudget,
+      this.verificationAlarms.lockouts,
+      ...this.emailAlarms.all,
+    ];
+    const events = [
+      this.verificationAlarms.stepUpEntered,
+      ...this.notices.dispatcherAlarms.all,
+      this.notices.dispatchFailedAlarm,
+    ];
+    for (const alarm of lasting) this.alarms.notify(alarm, { ok: true });
+    for (const alarm of events) this.alarms.notify(alarm, { ok: false });
+
+    this.dashboard = new StageDashboard(this, "Dashboard", {
+      stage,
+      prefix,
+      apiName: this.api.restApiName,
+      routes,
+      functions: [
+        ...names.map((name) => ({ label: name, fn: this.functions[name].function })),
+        { label: "authorizer", fn: this.authorizerFunction.function },
+        { label: "notice dispatcher", fn: this.notices.dispatcher.function },
+        { label: "notice sender", fn: this.notices.sender.function },
+        { label: "SES events", fn: this.notices.sesEvents.function },
+        { label: "step-up codes", fn: this.stepUp.sender.function },
+        { label: "enrollment sweeper", fn: this.enrollmentSweep.sweeper.function },
+      ],
+      deadLetterQueues: [
+        { label: "notice dead letters", queue: this.notices.deadLetterQueue },
+        { label: "step-up code dead letters", queue: this.stepUp.deadLetterQueue },
+      ],
+      alarms: [...lasting, ...events],
+    });
+
+    new CfnOutput(this, "DashboardName", {
+      value: this.dashboard.dashboard.dashboardName,
+      description: "CloudWatch dashboard of the stage (RUNBOOK.md)",
+    });
     new CfnOutput(this, "AlarmTopicArn", {
       value: this.alarms.topic.topicArn,
       description: "SNS topic of every alarm of the stage: subscribe the operators to it",
@@ -245,6 +305,7 @@ export class StatelessStack extends Stack {
     const accessLogs = new logs.LogGroup(this, "ApiAccessLogs", {
       retention: stage.logRetention,
       removalPolicy,
+      encryptionKey: logEncryptionKey(this, { retain: stage.retainData }),
     });
     const enrollmentThrottle: apigw.MethodDeploymentOptions = {
       throttlingRateLimit: stage.api.enrollmentThrottle.rateLimit,
@@ -284,6 +345,19 @@ export class StatelessStack extends Stack {
       reason:
         "Requests are validated by the functions (zod schemas), which answer the contract's errors " +
         "(400 with fields, 413, 415) in its shape; an API Gateway validator would answer before them.",
+    });
+    const deploymentStage = Validations.of(api.deploymentStage);
+    deploymentStage.acknowledge({
+      id: "NIST.800.53.R5-APIGWCacheEnabledAndEncrypted",
+      reason:
+        "Every answer is either a one-time verification result or one signed-in customer's own data " +
+        "(Cache-Control: no-store): nothing may be served from a cache, so the stage has none.",
+    });
+    deploymentStage.acknowledge({
+      id: "NIST.800.53.R5-APIGWSSLEnabled",
+      reason:
+        "A client certificate authenticates API Gateway to an HTTP backend; every integration here is a " +
+        "Lambda proxy invoked with IAM, which has no endpoint that could check a certificate.",
     });
     Validations.of(api.node.findChild("CloudWatchRole")).acknowledge({
       id: "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]",

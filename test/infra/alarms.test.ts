@@ -3,7 +3,14 @@ import { join } from "node:path";
 import type { CfnElement } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { afterAll, describe, expect, it } from "vitest";
-import { stepUpCodeMetrics, verificationMetrics } from "../../lambdas/definitions/metrics";
+import {
+  emailEventMetrics,
+  enrollmentMetrics,
+  noticeDispatchMetrics,
+  noticeSendMetrics,
+  stepUpCodeMetrics,
+  verificationMetrics,
+} from "../../lambdas/definitions/metrics";
 import { buildApp } from "../../lib/app";
 import { powertools } from "../../lib/config/observability";
 import { repoRoot } from "../../lib/config/paths";
@@ -60,11 +67,19 @@ describe.each(stageNames)("alarms, stage %s", (name) => {
       expect(alarm.Properties.AlarmDescription).toEqual(expect.any(String));
     }
     expect(alarmNamed("notices-dead-letters").AlarmActions).toEqual([{ Ref: topicId }]);
-    // OK as well, except where OK only means "nothing new for five minutes".
+    // OK as well, except where OK only means "nothing new for a while": an entry into step-up, a
+    // failed or long dispatcher run, a run's undecided bills.
+    const onlyFire = [
+      "step-up-entered",
+      "notice-dispatcher-failed",
+      "notice-dispatcher-near-timeout",
+      "notices-dispatch-failed",
+    ];
     for (const alarm of Object.values(alarms)) {
       const ok = alarm.Properties.OKActions;
-      if (alarm.Properties.AlarmName === `enrollment-${name}-step-up-entered`) expect(ok).toBeUndefined();
-      else expect(ok).toEqual([{ Ref: topicId }]);
+      const suffix = String(alarm.Properties.AlarmName).slice(`enrollment-${name}-`.length);
+      if (onlyFire.includes(suffix)) expect(ok, suffix).toBeUndefined();
+      else expect(ok, suffix).toEqual([{ Ref: topicId }]);
     }
   });
 
@@ -121,15 +136,31 @@ describe.each(stageNames)("alarms, stage %s", (name) => {
 });
 
 describe("metric names", () => {
-  it("are the handlers' only spelling of the verification and step-up metrics", () => {
-    for (const handler of ["verifications", "step-up-codes"]) {
+  it("are the handlers' only spelling of the metrics that alarms and the dashboard read", () => {
+    const handlers = [
+      "verifications",
+      "step-up-codes",
+      "enrollments",
+      "confirmation",
+      "notice-dispatcher",
+      "notice-sender",
+      "ses-events",
+    ];
+    for (const handler of handlers) {
       const source = readFileSync(join(repoRoot, "lambdas", "handlers", `${handler}.ts`), "utf8");
       // Every addMetric names its metric through lambdas/definitions/metrics.ts, never a literal.
       expect(source, handler).not.toMatch(/addMetric\(\s*["'`]/);
       expect(source, handler).not.toMatch(/addMetric\([^,]*\?\s*["'`]/);
       expect(source, handler).toContain('from "../definitions/metrics"');
     }
-    const names = [...Object.values(verificationMetrics), ...Object.values(stepUpCodeMetrics)];
+    const names = [
+      ...Object.values(verificationMetrics),
+      ...Object.values(stepUpCodeMetrics),
+      ...Object.values(enrollmentMetrics),
+      ...Object.values(noticeDispatchMetrics),
+      ...Object.values(noticeSendMetrics),
+      ...Object.values(emailEventMetrics),
+    ];
     expect(new Set(names).size).toBe(names.length);
     // CloudWatch metric names: at most 255 characters of ASCII, no leading colon.
     for (const metric of names) expect(metric).toMatch(/^[A-Za-z][A-Za-z0-9_-]{0,254}$/);

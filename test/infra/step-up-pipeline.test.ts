@@ -104,6 +104,8 @@ describe.each(stageNames)("step-up code pipeline, stage %s", (name) => {
     expect(actions(statements).sort()).toEqual(
       [
         "dynamodb:GetItem",
+        // The pepper's customer-managed key, through Secrets Manager only.
+        "kms:Decrypt",
         "logs:CreateLogStream",
         "logs:PutLogEvents",
         "secretsmanager:GetSecretValue",
@@ -122,6 +124,8 @@ describe.each(stageNames)("step-up code pipeline, stage %s", (name) => {
     expect(ses).toContain(":identity/");
     expect(ses).toContain(":configuration-set/");
     expect(onResource(statements, queueId)).toContain("sqs:ReceiveMessage");
+    const kms = statements.filter((s) => actions([s]).includes("kms:Decrypt"));
+    expect(JSON.stringify(kms.map((s) => s.Condition))).toContain("secretsmanager.");
     const variables = properties(senderId).Environment as { Variables: Json };
     expect(variables.Variables).toHaveProperty(accountsTable.envVar);
     expect(variables.Variables).toHaveProperty(securityTable.envVar);
