@@ -28,11 +28,8 @@ export const NOTICE_STATE_RETENTION_DAYS = 400;
 /** SQS SendMessageBatch takes at most 10 messages. */
 export const QUEUE_BATCH_SIZE = 10;
 
-export const noticeEnv = {
-  queueUrl: "NOTICE_QUEUE_URL",
-  sesMaxSendRate: "SES_MAX_SEND_RATE",
-  senderConcurrency: "NOTICE_SENDER_CONCURRENCY",
-} as const;
+/** Defined in notice-env.ts (no zod there, for the functions that only read the variables). */
+export { noticeEnv } from "./notice-env";
 
 /**
  * The sender's event source settings from the SES account's maximum send rate: each concurrent
