@@ -10,7 +10,7 @@ import { accountDirectory } from "../adapters/profile-store";
 import { runtimeConfig } from "../adapters/runtime-config";
 import { attemptLimiter, challengeStore, verificationTokens } from "../adapters/security-store";
 import { verificationMetrics } from "../definitions/metrics";
-import { challengeCodeRequest, verificationRequest } from "../definitions/schemas";
+import { challengeCodeRequest, verificationRequest } from "../definitions/request-schemas";
 import { ApiError } from "../domain/api-error";
 import { answerChallenge } from "../domain/enrollment/step-up";
 import { verifyOwnership } from "../domain/enrollment/verify-ownership";
