@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { getSecret } from "@aws-lambda-powertools/parameters/secrets";
+import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { env, localEnv } from "../definitions/environment";
 import { currentKey, decodeKeyRing, type KeyRing } from "../domain/key-ring";
 
@@ -33,6 +33,16 @@ const CONFIRMATION_KEY: SecretLocation = {
   what: "key for the confirmation tokens",
 };
 
+/**
+ * One GetSecretValue call, not Powertools parameters: its provider, transforms and cache (which the
+ * reader below bypasses anyway) cost ~6 KiB in every function that reads a key, for one call.
+ */
+let secrets: SecretsManagerClient | undefined;
+function secretsClient(): SecretsManagerClient {
+  secrets ??= new SecretsManagerClient({ maxAttempts: 5 });
+  return secrets;
+}
+
 function secretReader(location: SecretLocation, source: NodeJS.ProcessEnv): () => Promise<string> {
   return async () => {
     const file = source[location.fileVar];
@@ -40,11 +50,10 @@ function secretReader(location: SecretLocation, source: NodeJS.ProcessEnv): () =
     const name = source[location.nameVar];
     if (!name)
       throw new Error(`Neither ${location.fileVar} nor ${location.nameVar} is set: no ${location.what}.`);
-    // Fetched every time this module asks: the age is kept below (Powertools' own cache would
-    // otherwise add up to another maxAge to a rotation).
-    const secret = await getSecret<string>(name, { forceFetch: true });
-    if (typeof secret !== "string") throw new Error(`The secret ${name} has no string value.`);
-    return secret;
+    // Fetched every time this module asks: the age is kept below (refreshingKeyRing).
+    const { SecretString } = await secretsClient().send(new GetSecretValueCommand({ SecretId: name }));
+    if (typeof SecretString !== "string") throw new Error(`The secret ${name} has no string value.`);
+    return SecretString;
   };
 }
 
