@@ -6,11 +6,11 @@ import type {
   Context,
 } from "aws-lambda";
 import { customerAuthorizer } from "../adapters/customer-authorizer";
-import { logger, maskCustomerNumber } from "../adapters/observability";
+import { logger, maskCustomerNumber } from "../adapters/logger";
 import { AUTHORIZER_HEADER } from "../definitions/authorizer";
 import { DependencyUnavailableError } from "../domain/enrollment/ports";
 import { type AuthorizerDecision, authorizerResult } from "../middleware/authorizer-policy";
-import { observability } from "../middleware/observability";
+import { logContext } from "../middleware/log-context";
 
 const decisions = customerAuthorizer();
 
@@ -45,7 +45,7 @@ async function decide(event: AuthorizerEvent): Promise<AuthorizerDecision> {
  * change that takes access away is seen within ACCESS_LOSS_BOUND_SECONDS (definitions/authorizer.ts).
  */
 export const handler = middy<AuthorizerEvent, APIGatewayAuthorizerResult, Error, Context>()
-  .use(observability())
+  .use(logContext())
   .handler(async (event) => {
     const decision = await decide(event);
     logger.info("authorizer decision", {
