@@ -12,7 +12,13 @@ import { DependencyUnavailableError } from "../domain/enrollment/ports";
 import { type AuthorizerDecision, authorizerResult } from "../middleware/authorizer-policy";
 import { logContext } from "../middleware/log-context";
 
-const decisions = customerAuthorizer();
+// The pool's keys are fetched at init, before the first token needs them; a failure only logs.
+const decisions = customerAuthorizer({
+  prefetchKeys: (error) =>
+    logger.warn("JWKS not fetched at init; the first token fetches it again", {
+      error: (error as Error)?.name,
+    }),
+});
 
 type AuthorizerEvent = APIGatewayRequestAuthorizerEvent | APIGatewayTokenAuthorizerEvent;
 
