@@ -37,6 +37,20 @@ function figures(samples: readonly ColdStartSample[]): ColdStartFigures {
   };
 }
 
+/**
+ * The issue's targets (14), for every function that calls AWS: bundle size and cold start (median,
+ * spawn to response) at most these many times the floor's. A function without SDK clients has the
+ * empty floor, against which a ratio says little (see BENCHMARKS.md): it gets no verdict.
+ */
+const maxSizeRatio = 1.2;
+const maxColdRatio = 1.1;
+
+/** "met", "NOT met", or "n/a" for a function that calls no AWS service. */
+function verdict(met: boolean | null): string {
+  if (met === null) return "n/a";
+  return met ? "met" : "NOT met";
+}
+
 const kib = (bytes: number) => (bytes / 1024).toFixed(1);
 const ms = (summary: Summary) =>
   `${summary.median.toFixed(1)} (${summary.min.toFixed(1)}–${summary.max.toFixed(1)})`;
@@ -126,39 +140,51 @@ export const section: Section = {
       await stub.close();
     }
 
-    const results = context.functions.map((fn) => {
-      const target = functionTargets.get(fn.name) as Target;
-      const key = floorKey(fn.sdkClients);
-      const floor = floorTargets.get(key) as Target;
-      const own = figures(target.samples);
-      const base = figures(floor.samples);
-      const statusCodes = [...new Set(target.samples.map((s) => s.statusCode))];
-      // Functions outside the HTTP API (queue, schedule, events) answer no status code.
-      if (statusCodes.some((code) => code !== null && code >= 500)) {
-        warnings.push(
-          `${fn.name}: first invocation answered ${statusCodes.join(", ")}: the figure times a failure`,
-        );
-      }
-      return {
-        name: fn.name,
-        entry: entryPath(fn),
-        sdkClients: fn.sdkClients,
-        firstEvent: fn.firstEventLabel,
-        statusCodes,
-        sdkRequests: target.sdkRequests,
-        floor: key,
-        bundle: { bytes: target.build.bytes, sdkPackages: target.build.sdkPackages },
-        floorBundle: { bytes: floor.build.bytes, sdkPackages: floor.build.sdkPackages },
-        sizeRatio: ratio(target.build.bytes, floor.build.bytes),
-        // Differences too: against a near-empty floor a ratio is huge and says little on its own.
-        sizeOverFloorBytes: target.build.bytes - floor.build.bytes,
-        coldStartOverFloorMs: round(own.wallMs.median - base.wallMs.median),
-        coldStart: own,
-        floorColdStart: base,
-        coldStartRatio: ratio(own.wallMs.median, base.wallMs.median),
-        inProcessRatio: ratio(own.inProcessMs.median, base.inProcessMs.median),
-      };
-    });
+    const results = context.functions
+      .map((fn) => {
+        const target = functionTargets.get(fn.name) as Target;
+        const key = floorKey(fn.sdkClients);
+        const floor = floorTargets.get(key) as Target;
+        const own = figures(target.samples);
+        const base = figures(floor.samples);
+        const statusCodes = [...new Set(target.samples.map((s) => s.statusCode))];
+        // Functions outside the HTTP API (queue, schedule, events) answer no status code.
+        if (statusCodes.some((code) => code !== null && code >= 500)) {
+          warnings.push(
+            `${fn.name}: first invocation answered ${statusCodes.join(", ")}: the figure times a failure`,
+          );
+        }
+        return {
+          name: fn.name,
+          entry: entryPath(fn),
+          sdkClients: fn.sdkClients,
+          firstEvent: fn.firstEventLabel,
+          statusCodes,
+          sdkRequests: target.sdkRequests,
+          floor: key,
+          bundle: { bytes: target.build.bytes, sdkPackages: target.build.sdkPackages },
+          floorBundle: { bytes: floor.build.bytes, sdkPackages: floor.build.sdkPackages },
+          sizeRatio: ratio(target.build.bytes, floor.build.bytes),
+          // Differences too: against a near-empty floor a ratio is huge and says little on its own.
+          sizeOverFloorBytes: target.build.bytes - floor.build.bytes,
+          coldStartOverFloorMs: round(own.wallMs.median - base.wallMs.median),
+          coldStart: own,
+          floorColdStart: base,
+          coldStartRatio: ratio(own.wallMs.median, base.wallMs.median),
+          inProcessRatio: ratio(own.inProcessMs.median, base.inProcessMs.median),
+        };
+      })
+      .map((r) => {
+        const callsAws = r.sdkClients.length > 0;
+        return {
+          ...r,
+          sizeTarget: { maxRatio: maxSizeRatio, met: callsAws ? r.sizeRatio <= maxSizeRatio : null },
+          coldStartTarget: {
+            maxRatio: maxColdRatio,
+            met: callsAws ? r.coldStartRatio <= maxColdRatio : null,
+          },
+        };
+      });
 
     const table = renderTable(
       [
@@ -166,9 +192,11 @@ export const section: Section = {
         { header: "bundle KiB", align: "right" },
         { header: "floor KiB", align: "right" },
         { header: "size ×", align: "right" },
+        { header: `≤ ${maxSizeRatio.toFixed(2)}×` },
         { header: "cold start ms", align: "right" },
         { header: "floor ms", align: "right" },
         { header: "cold ×", align: "right" },
+        { header: `≤ ${maxColdRatio.toFixed(2)}×` },
         { header: "in-process ms", align: "right" },
         { header: "floor in-process ms", align: "right" },
         { header: "in-proc ×", align: "right" },
@@ -178,9 +206,11 @@ export const section: Section = {
         kib(r.bundle.bytes),
         kib(r.floorBundle.bytes),
         times(r.sizeRatio),
+        verdict(r.sizeTarget.met),
         ms(r.coldStart.wallMs),
         ms(r.floorColdStart.wallMs),
         times(r.coldStartRatio),
+        verdict(r.coldStartTarget.met),
         ms(r.coldStart.inProcessMs),
         ms(r.floorColdStart.inProcessMs),
         times(r.inProcessRatio),
@@ -199,6 +229,13 @@ export const section: Section = {
         "response is printed; in-process = import + first invoke, timed in the child.",
     );
     console.log(notes.join("\n"));
+    const judged = results.filter((r) => r.sizeTarget.met !== null);
+    const missed = judged.filter((r) => !r.sizeTarget.met || !r.coldStartTarget.met);
+    console.log(
+      `\nTargets (functions that call AWS): size ≤ ${maxSizeRatio.toFixed(2)}× and cold start ≤ ` +
+        `${maxColdRatio.toFixed(2)}× the floor: ${judged.length - missed.length} of ${judged.length} met both` +
+        (missed.length > 0 ? `; not met: ${missed.map((r) => r.name).join(", ")}` : ""),
+    );
     if (warnings.length > 0) console.log(`\nWarnings:\n${warnings.map((w) => `  ${w}`).join("\n")}`);
 
     return { runs: context.runs, functions: results, warnings };
