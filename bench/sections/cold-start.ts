@@ -45,6 +45,14 @@ function figures(samples: readonly ColdStartSample[]): ColdStartFigures {
 const maxSizeRatio = 1.2;
 const maxColdRatio = 1.1;
 
+/** Whether a function meets each target; null for a function that calls no AWS service. */
+function targetVerdicts(callsAws: boolean, sizeRatio: number, coldStartRatio: number) {
+  return {
+    sizeTarget: { maxRatio: maxSizeRatio, met: callsAws ? sizeRatio <= maxSizeRatio : null },
+    coldStartTarget: { maxRatio: maxColdRatio, met: callsAws ? coldStartRatio <= maxColdRatio : null },
+  };
+}
+
 /** "met", "NOT met", or "n/a" for a function that calls no AWS service. */
 function verdict(met: boolean | null): string {
   if (met === null) return "n/a";
@@ -140,51 +148,44 @@ export const section: Section = {
       await stub.close();
     }
 
-    const results = context.functions
-      .map((fn) => {
-        const target = functionTargets.get(fn.name) as Target;
-        const key = floorKey(fn.sdkClients);
-        const floor = floorTargets.get(key) as Target;
-        const own = figures(target.samples);
-        const base = figures(floor.samples);
-        const statusCodes = [...new Set(target.samples.map((s) => s.statusCode))];
-        // Functions outside the HTTP API (queue, schedule, events) answer no status code.
-        if (statusCodes.some((code) => code !== null && code >= 500)) {
-          warnings.push(
-            `${fn.name}: first invocation answered ${statusCodes.join(", ")}: the figure times a failure`,
-          );
-        }
-        return {
-          name: fn.name,
-          entry: entryPath(fn),
-          sdkClients: fn.sdkClients,
-          firstEvent: fn.firstEventLabel,
-          statusCodes,
-          sdkRequests: target.sdkRequests,
-          floor: key,
-          bundle: { bytes: target.build.bytes, sdkPackages: target.build.sdkPackages },
-          floorBundle: { bytes: floor.build.bytes, sdkPackages: floor.build.sdkPackages },
-          sizeRatio: ratio(target.build.bytes, floor.build.bytes),
-          // Differences too: against a near-empty floor a ratio is huge and says little on its own.
-          sizeOverFloorBytes: target.build.bytes - floor.build.bytes,
-          coldStartOverFloorMs: round(own.wallMs.median - base.wallMs.median),
-          coldStart: own,
-          floorColdStart: base,
-          coldStartRatio: ratio(own.wallMs.median, base.wallMs.median),
-          inProcessRatio: ratio(own.inProcessMs.median, base.inProcessMs.median),
-        };
-      })
-      .map((r) => {
-        const callsAws = r.sdkClients.length > 0;
-        return {
-          ...r,
-          sizeTarget: { maxRatio: maxSizeRatio, met: callsAws ? r.sizeRatio <= maxSizeRatio : null },
-          coldStartTarget: {
-            maxRatio: maxColdRatio,
-            met: callsAws ? r.coldStartRatio <= maxColdRatio : null,
-          },
-        };
-      });
+    const results = context.functions.map((fn) => {
+      const target = functionTargets.get(fn.name) as Target;
+      const key = floorKey(fn.sdkClients);
+      const floor = floorTargets.get(key) as Target;
+      const own = figures(target.samples);
+      const base = figures(floor.samples);
+      const statusCodes = [...new Set(target.samples.map((s) => s.statusCode))];
+      // Functions outside the HTTP API (queue, schedule, events) answer no status code.
+      if (statusCodes.some((code) => code !== null && code >= 500)) {
+        warnings.push(
+          `${fn.name}: first invocation answered ${statusCodes.join(", ")}: the figure times a failure`,
+        );
+      }
+      return {
+        name: fn.name,
+        entry: entryPath(fn),
+        sdkClients: fn.sdkClients,
+        firstEvent: fn.firstEventLabel,
+        statusCodes,
+        sdkRequests: target.sdkRequests,
+        floor: key,
+        bundle: { bytes: target.build.bytes, sdkPackages: target.build.sdkPackages },
+        floorBundle: { bytes: floor.build.bytes, sdkPackages: floor.build.sdkPackages },
+        sizeRatio: ratio(target.build.bytes, floor.build.bytes),
+        // Differences too: against a near-empty floor a ratio is huge and says little on its own.
+        sizeOverFloorBytes: target.build.bytes - floor.build.bytes,
+        coldStartOverFloorMs: round(own.wallMs.median - base.wallMs.median),
+        coldStart: own,
+        floorColdStart: base,
+        coldStartRatio: ratio(own.wallMs.median, base.wallMs.median),
+        inProcessRatio: ratio(own.inProcessMs.median, base.inProcessMs.median),
+        ...targetVerdicts(
+          fn.sdkClients.length > 0,
+          ratio(target.build.bytes, floor.build.bytes),
+          ratio(own.wallMs.median, base.wallMs.median),
+        ),
+      };
+    });
 
     const table = renderTable(
       [
