@@ -34,8 +34,10 @@ const apiSdkClients: Partial<Record<ApiFunctionName, readonly SdkClientPackage[]
     "@aws-sdk/client-cognito-identity-provider",
     "@aws-sdk/client-sesv2",
   ],
-  confirmation: [...ddb, "@aws-sdk/client-cognito-identity-provider"],
-  me: ddb,
+  // Confirmation e-mails the new profile (SES); me removes a profile (Cognito) and e-mails it (SES).
+  confirmation: [...ddb, "@aws-sdk/client-cognito-identity-provider", "@aws-sdk/client-sesv2"],
+  me: [...ddb, "@aws-sdk/client-cognito-identity-provider", "@aws-sdk/client-sesv2"],
+  meExport: ddb,
   meBills: [...ddb, "@aws-sdk/client-s3"],
   meContract: [...ddb, "@aws-sdk/client-s3"],
 };

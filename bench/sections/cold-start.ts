@@ -37,6 +37,28 @@ function figures(samples: readonly ColdStartSample[]): ColdStartFigures {
   };
 }
 
+/**
+ * The issue's targets (14), for every function that calls AWS: bundle size and cold start (median,
+ * spawn to response) at most these many times the floor's. A function without SDK clients has the
+ * empty floor, against which a ratio says little (see BENCHMARKS.md): it gets no verdict.
+ */
+const maxSizeRatio = 1.2;
+const maxColdRatio = 1.1;
+
+/** Whether a function meets each target; null for a function that calls no AWS service. */
+function targetVerdicts(callsAws: boolean, sizeRatio: number, coldStartRatio: number) {
+  return {
+    sizeTarget: { maxRatio: maxSizeRatio, met: callsAws ? sizeRatio <= maxSizeRatio : null },
+    coldStartTarget: { maxRatio: maxColdRatio, met: callsAws ? coldStartRatio <= maxColdRatio : null },
+  };
+}
+
+/** "met", "NOT met", or "n/a" for a function that calls no AWS service. */
+function verdict(met: boolean | null): string {
+  if (met === null) return "n/a";
+  return met ? "met" : "NOT met";
+}
+
 const kib = (bytes: number) => (bytes / 1024).toFixed(1);
 const ms = (summary: Summary) =>
   `${summary.median.toFixed(1)} (${summary.min.toFixed(1)}–${summary.max.toFixed(1)})`;
@@ -157,6 +179,11 @@ export const section: Section = {
         floorColdStart: base,
         coldStartRatio: ratio(own.wallMs.median, base.wallMs.median),
         inProcessRatio: ratio(own.inProcessMs.median, base.inProcessMs.median),
+        ...targetVerdicts(
+          fn.sdkClients.length > 0,
+          ratio(target.build.bytes, floor.build.bytes),
+          ratio(own.wallMs.median, base.wallMs.median),
+        ),
       };
     });
 
@@ -166,9 +193,11 @@ export const section: Section = {
         { header: "bundle KiB", align: "right" },
         { header: "floor KiB", align: "right" },
         { header: "size ×", align: "right" },
+        { header: `≤ ${maxSizeRatio.toFixed(2)}×` },
         { header: "cold start ms", align: "right" },
         { header: "floor ms", align: "right" },
         { header: "cold ×", align: "right" },
+        { header: `≤ ${maxColdRatio.toFixed(2)}×` },
         { header: "in-process ms", align: "right" },
         { header: "floor in-process ms", align: "right" },
         { header: "in-proc ×", align: "right" },
@@ -178,9 +207,11 @@ export const section: Section = {
         kib(r.bundle.bytes),
         kib(r.floorBundle.bytes),
         times(r.sizeRatio),
+        verdict(r.sizeTarget.met),
         ms(r.coldStart.wallMs),
         ms(r.floorColdStart.wallMs),
         times(r.coldStartRatio),
+        verdict(r.coldStartTarget.met),
         ms(r.coldStart.inProcessMs),
         ms(r.floorColdStart.inProcessMs),
         times(r.inProcessRatio),
@@ -199,6 +230,13 @@ export const section: Section = {
         "response is printed; in-process = import + first invoke, timed in the child.",
     );
     console.log(notes.join("\n"));
+    const judged = results.filter((r) => r.sizeTarget.met !== null);
+    const missed = judged.filter((r) => !r.sizeTarget.met || !r.coldStartTarget.met);
+    console.log(
+      `\nTargets (functions that call AWS): size ≤ ${maxSizeRatio.toFixed(2)}× and cold start ≤ ` +
+        `${maxColdRatio.toFixed(2)}× the floor: ${judged.length - missed.length} of ${judged.length} met both` +
+        (missed.length > 0 ? `; not met: ${missed.map((r) => r.name).join(", ")}` : ""),
+    );
     if (warnings.length > 0) console.log(`\nWarnings:\n${warnings.map((w) => `  ${w}`).join("\n")}`);
 
     return { runs: context.runs, functions: results, warnings };

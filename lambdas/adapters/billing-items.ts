@@ -1,11 +1,7 @@
 import { createHash } from "node:crypto";
 import { NOTICE_SHARDS } from "../definitions/tables";
-import {
-  type AccountRecord,
-  availableOn,
-  type BillRecord,
-  type ContractRecord,
-} from "../domain/billing-records";
+import { availableOn } from "../domain/billing-facts";
+import type { AccountRecord, BillRecord, ContractRecord } from "../domain/billing-records";
 import type { KeyRing } from "../domain/key-ring";
 import { storedFactorHash } from "../domain/verification-hash";
 

@@ -12,13 +12,18 @@ import { cognitoUserDirectory } from "./user-directory";
  * table, behind both cache layers with the TTLs that ACCESS_LOSS_BOUND_SECONDS adds up. One clock for
  * both, so that a test can move it and see the bound hold with the very caches that run in AWS.
  */
-export function customerAuthorizer(options: { readonly now?: () => number } = {}) {
+export function customerAuthorizer(
+  options: { readonly now?: () => number; readonly prefetchKeys?: (error: unknown) => void } = {},
+) {
   const config = runtimeConfig();
   const verifierConfig = tokenVerifierConfigFromEnv();
   const now = options.now ?? Date.now;
   return cachedAuthorize(
     {
-      verifier: cognitoTokenVerifier(verifierConfig),
+      verifier: cognitoTokenVerifier(
+        verifierConfig,
+        options.prefetchKeys ? { prefetchKeys: options.prefetchKeys } : {},
+      ),
       directory: cognitoUserDirectory(cognitoClient(), verifierConfig.userPoolId, {
         ttlSeconds: USER_DIRECTORY_CACHE_TTL_SECONDS,
         now,

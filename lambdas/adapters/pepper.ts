@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
-import { getSecret } from "@aws-lambda-powertools/parameters/secrets";
+import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { env, localEnv } from "../definitions/environment";
+import { DependencyUnavailableError } from "../domain/enrollment/ports";
 import { currentKey, decodeKeyRing, type KeyRing } from "../domain/key-ring";
 
 /**
@@ -33,6 +34,29 @@ const CONFIRMATION_KEY: SecretLocation = {
   what: "key for the confirmation tokens",
 };
 
+/**
+ * One GetSecretValue call, not Powertools parameters: its provider, transforms and cache (which the
+ * reader below bypasses anyway) cost ~6 KiB in every function that reads a key, for one call.
+ */
+let secrets: SecretsManagerClient | undefined;
+function secretsClient(): SecretsManagerClient {
+  secrets ??= new SecretsManagerClient({ maxAttempts: 5 });
+  return secrets;
+}
+
+const THROTTLED = new Set(["ThrottlingException", "TooManyRequestsException"]);
+const UNAVAILABLE = new Set(["InternalServiceError", "ServiceUnavailable", "TimeoutError", "RequestTimeout"]);
+
+/** Secrets Manager throttled or down: a 503 with Retry-After (never a 500); anything else is ours. */
+function translate(error: unknown): never {
+  const name = (error as { name?: string })?.name ?? "";
+  if (THROTTLED.has(name)) throw new DependencyUnavailableError("Secrets Manager", 2);
+  if (UNAVAILABLE.has(name) || (error as { code?: string })?.code === "ECONNREFUSED") {
+    throw new DependencyUnavailableError("Secrets Manager", 5);
+  }
+  throw error;
+}
+
 function secretReader(location: SecretLocation, source: NodeJS.ProcessEnv): () => Promise<string> {
   return async () => {
     const file = source[location.fileVar];
@@ -40,11 +64,12 @@ function secretReader(location: SecretLocation, source: NodeJS.ProcessEnv): () =
     const name = source[location.nameVar];
     if (!name)
       throw new Error(`Neither ${location.fileVar} nor ${location.nameVar} is set: no ${location.what}.`);
-    // Fetched every time this module asks: the age is kept below (Powertools' own cache would
-    // otherwise add up to another maxAge to a rotation).
-    const secret = await getSecret<string>(name, { forceFetch: true });
-    if (typeof secret !== "string") throw new Error(`The secret ${name} has no string value.`);
-    return secret;
+    // Fetched every time this module asks: the age is kept below (refreshingKeyRing).
+    const { SecretString } = await secretsClient()
+      .send(new GetSecretValueCommand({ SecretId: name }))
+      .catch(translate);
+    if (typeof SecretString !== "string") throw new Error(`The secret ${name} has no string value.`);
+    return SecretString;
   };
 }
 
@@ -75,6 +100,16 @@ export function refreshingKeyRing(
 
 let pepper: (() => Promise<KeyRing>) | undefined;
 let confirmationKey: (() => Promise<KeyRing>) | undefined;
+
+/**
+ * Starts the first read of the pepper at module load, so that it runs in Lambda's init phase (before
+ * the first request, at the function's full CPU) and the first verification finds it read. A failure
+ * is only reported: the ring forgets a failed read, so the first request that needs the pepper reads
+ * it again, and answers the contract's 503 if Secrets Manager is still down. Init never crashes.
+ */
+export function prefetchPepper(onFailure: (error: unknown) => void, source: NodeJS.ProcessEnv = process.env) {
+  loadPepper(source).catch(onFailure);
+}
 
 /** The pepper's key ring: the verifications and step-up-codes functions (and the local API). */
 export function loadPepper(source: NodeJS.ProcessEnv = process.env): Promise<KeyRing> {

@@ -1,6 +1,6 @@
 import { env } from "../definitions/environment";
 import { DEFAULT_SUPPORT_PHONE, DEFAULT_WEB_ORIGIN } from "../definitions/limits";
-import { noticeEnv } from "../definitions/notices";
+import { noticeEnv } from "../definitions/notice-env";
 import {
   accountEventsTable,
   accountsTable,

@@ -69,31 +69,45 @@ function claims(payload: JwtPayload): VerifiedToken | null {
   };
 }
 
-export function cognitoTokenVerifier(config: TokenVerifierConfig): TokenVerifier {
-  const verify: (token: string) => Promise<JwtPayload> = config.issuer
-    ? (() => {
-        const issuer = config.issuer.replace(/\/+$/, "");
-        const verifier = JwtRsaVerifier.create(
-          {
-            issuer,
-            jwksUri: `${issuer}/.well-known/jwks.json`,
-            // Checked below the Cognito way: `aud` for id tokens, `client_id` for access tokens.
-            audience: null,
-            customJwtCheck: ({ payload }) =>
-              validateCognitoJwtFields(payload, { tokenUse: null, clientId: config.clientId }),
-          },
-          { jwksCache: new SimpleJwksCache({ fetcher: httpFetcher }) },
-        );
-        return (token: string) => verifier.verify(token);
-      })()
-    : (() => {
-        const verifier = CognitoJwtVerifier.create({
-          userPoolId: config.userPoolId,
-          tokenUse: null,
-          clientId: config.clientId,
-        });
-        return (token: string) => verifier.verify(token);
-      })();
+export interface TokenVerifierOptions {
+  /**
+   * Fetch the pool's JWKS now (in Lambda: the init phase, before the first request) instead of at
+   * the first token. A failed fetch is reported here and kept by nothing: the first token fetches
+   * again, and a JWKS still unreachable is an outage as it always was (the route answers 503).
+   */
+  readonly prefetchKeys?: (error: unknown) => void;
+}
+
+/** The emulator's (or a test's) issuer: a JwtRsaVerifier with the Cognito claim checks; else the pool's. */
+function jwtVerifier(config: TokenVerifierConfig) {
+  if (config.issuer) {
+    const issuer = config.issuer.replace(/\/+$/, "");
+    return JwtRsaVerifier.create(
+      {
+        issuer,
+        jwksUri: `${issuer}/.well-known/jwks.json`,
+        // Checked below the Cognito way: `aud` for id tokens, `client_id` for access tokens.
+        audience: null,
+        customJwtCheck: ({ payload }) =>
+          validateCognitoJwtFields(payload, { tokenUse: null, clientId: config.clientId }),
+      },
+      { jwksCache: new SimpleJwksCache({ fetcher: httpFetcher }) },
+    );
+  }
+  return CognitoJwtVerifier.create({
+    userPoolId: config.userPoolId,
+    tokenUse: null,
+    clientId: config.clientId,
+  });
+}
+
+export function cognitoTokenVerifier(
+  config: TokenVerifierConfig,
+  options: TokenVerifierOptions = {},
+): TokenVerifier {
+  const verifier = jwtVerifier(config);
+  if (options.prefetchKeys) verifier.hydrate().catch(options.prefetchKeys);
+  const verify = (token: string): Promise<JwtPayload> => verifier.verify(token);
 
   return {
     async verify(token) {

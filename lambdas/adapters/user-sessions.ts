@@ -4,7 +4,7 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import type { UserSessions } from "../domain/customer/ports";
 import { translate } from "./cognito-identity";
-import { logger } from "./observability";
+import { logger } from "./logger";
 
 export interface UserSessionsOptions {
   /**

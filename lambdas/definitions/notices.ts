@@ -1,17 +1,7 @@
-import * as z from "zod";
-
 /** The notice pipeline's shared facts: the queue message, leases, bounds, environment variables. */
 
-/** What the dispatcher puts on the queue for each claimed bill (the same locally and on SQS). */
-export const noticeMessage = z.strictObject({
-  customerNumber: z.string().regex(/^\d{7}$/),
-  billId: z.string().min(1).max(64),
-  /** The dispatcher run that claimed it, for the logs. */
-  runId: z.string().max(64),
-  /** The day the run applied the rules for (an operator may re-run a past day): the sender uses it too. */
-  runDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
-});
-export type NoticeMessage = z.infer<typeof noticeMessage>;
+/** The queue message is in notice-message.ts: its zod schema stays out of what imports these facts. */
+export type { NoticeMessage } from "./notice-message";
 
 /** A claimed bill that was never sent is claimed again by a run after this lease. */
 export const CLAIM_LEASE_SECONDS = 30 * 60;
@@ -28,11 +18,8 @@ export const NOTICE_STATE_RETENTION_DAYS = 400;
 /** SQS SendMessageBatch takes at most 10 messages. */
 export const QUEUE_BATCH_SIZE = 10;
 
-export const noticeEnv = {
-  queueUrl: "NOTICE_QUEUE_URL",
-  sesMaxSendRate: "SES_MAX_SEND_RATE",
-  senderConcurrency: "NOTICE_SENDER_CONCURRENCY",
-} as const;
+/** Defined in notice-env.ts (no zod there, for the functions that only read the variables). */
+export { noticeEnv } from "./notice-env";
 
 /**
  * The sender's event source settings from the SES account's maximum send rate: each concurrent

@@ -1,34 +1,36 @@
 import * as z from "zod";
 import { type ErrorCode, errors } from "./error-codes";
 import { BILLS_PAGE_SIZE, DEFAULT_SUPPORT_PHONE } from "./limits";
-import { type ApiFunctionName, type HttpMethod, type RouteDefinition, routes } from "./routes";
 import {
   accountVerification,
-  billResponse,
-  billSummary,
   billsQuery,
-  billsResponse,
   billVerification,
   challengeCodeRequest,
-  challengeResponse,
   confirmationRequest,
+  enrollmentRequest,
+  meUpdateRequest,
+  verificationRequest,
+} from "./request-schemas";
+import { type ApiFunctionName, type HttpMethod, type RouteDefinition, routes } from "./routes";
+import {
+  billResponse,
+  billSummary,
+  billsResponse,
+  challengeResponse,
   confirmationResponse,
   contractResponse,
-  enrollmentRequest,
   enrollmentResponse,
   errorResponse,
   exportedSupportEvent,
   exportedVerificationEvent,
   exportResponse,
   meResponse,
-  meUpdateRequest,
-  verificationRequest,
   verificationResponse,
 } from "./schemas";
 
 /**
  * The OpenAPI 3.1 document of the HTTP API, built from the route table (routes.ts), the zod schemas
- * (schemas.ts, converted by zod's own z.toJSONSchema) and the error codes (error-codes.ts).
+ * (request-schemas.ts and schemas.ts, converted by zod's own z.toJSONSchema) and the error codes (error-codes.ts).
  *
  * Not for Lambda bundles: `npm run openapi` writes openapi.json at the repository root, the openapi
  * function serves that file, and a unit test fails when it is stale.
@@ -45,7 +47,7 @@ const requestSchemas = {
   ConfirmationRequest: confirmationRequest,
   MeUpdateRequest: meUpdateRequest,
   ChallengeCodeRequest: challengeCodeRequest,
-} as const satisfies Record<string, z.ZodType>;
+} as const satisfies Record<string, z.core.$ZodType>;
 
 const healthResponse = z.object({ status: z.literal("ok") });
 
@@ -127,7 +129,7 @@ export interface OperationDoc {
    * The query string's schema, the one the handler parses (parseQuery): each property a parameter,
    * with its description. Add VALIDATION_FAILED to `errors`, the answer to a refused one.
    */
-  readonly query?: z.ZodObject;
+  readonly query?: z.core.$ZodObject;
   /** The JSON body (required when present). Adds the errors of parseBody: 400, 413, 415. */
   readonly request?: RequestSchemaName;
   readonly success: SuccessDoc;
@@ -561,7 +563,7 @@ const withPhone = (message: string) => message.replaceAll("{supportPhone}", DEFA
  * Unrepresentable types (transforms in output mode, dates, bigints…) throw rather than become `{}`.
  */
 function toComponents(
-  schemas: Readonly<Record<string, z.ZodType>>,
+  schemas: Readonly<Record<string, z.core.$ZodType>>,
   io: "input" | "output",
 ): Record<string, JsonSchema> {
   const registry = z.registry<{ id: string }>();
@@ -680,7 +682,7 @@ function errorResponseFor(codes: readonly ErrorCode[], exampleField = "postalCod
 }
 
 /** The query parameters of a query schema, converted as zod *input* (what a client sends). */
-function queryParametersOf(query: z.ZodObject): Record<string, unknown>[] {
+function queryParametersOf(query: z.core.$ZodObject): Record<string, unknown>[] {
   const converted = z.toJSONSchema(query, { io: "input", target: "draft-2020-12", unrepresentable: "throw" });
   const required = new Set(converted.required ?? []);
   return Object.entries(converted.properties ?? {}).map(([name, property]) => {
@@ -707,7 +709,7 @@ function operationFor(route: RouteDefinition, doc: OperationDoc): OpenApiOperati
     ...gatewayErrors,
   ];
   // A route whose only input is its query string names one of its parameters; the others, a body field.
-  const queryNames = doc.query ? Object.keys(doc.query.shape) : [];
+  const queryNames = doc.query ? Object.keys(doc.query._zod.def.shape) : [];
   const exampleField = !doc.request && queryNames[0] !== undefined ? queryNames[0] : undefined;
   const byStatus = new Map<number, ErrorCode[]>();
   for (const code of new Set(codes)) {

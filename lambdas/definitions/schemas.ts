@@ -1,67 +1,12 @@
 import * as z from "zod";
-import { encodeBillCursor } from "../domain/customer/bill-cursor";
-import { parseCents } from "../domain/money";
-import { ACCESS_CODE, CUSTOMER_NUMBER, normalizePhone, normalizePostalCode } from "../domain/normalize";
-import { BILLS_PAGE_SIZE, MAX_BILLS_CURSOR_LENGTH } from "./limits";
+import { BILLS_PAGE_SIZE } from "./limits";
+import { billing, billsCursor, language } from "./request-schemas";
 
 /**
- * The request and response bodies of the API: the handlers' only validation, and the source of the
- * OpenAPI document. A message in CAPITALS is the field error code the client receives.
+ * The response bodies of the API: with request-schemas.ts (what clients send, which the functions
+ * parse) the source of the OpenAPI document. No function bundles this module: it is classic zod,
+ * whose schemas the bundler cannot drop, and only the document and the tests read it.
  */
-
-function normalized<T>(normalize: (value: string) => T | null, maxLength: number) {
-  return z
-    .string()
-    .max(maxLength, "INVALID_FORMAT")
-    .transform((value, ctx) => {
-      const out = normalize(value);
-      if (out === null) {
-        ctx.addIssue({ code: "custom", message: "INVALID_FORMAT" });
-        return z.NEVER;
-      }
-      return out;
-    });
-}
-
-const customerNumber = z.string().regex(CUSTOMER_NUMBER, "INVALID_FORMAT").meta({
-  description: "Numéro de client de 7 chiffres / 7-digit customer number",
-  example: "1234567",
-});
-
-export const billVerification = z.strictObject({
-  method: z.literal("bill"),
-  customerNumber,
-  accessCode: z.string().regex(ACCESS_CODE, "INVALID_FORMAT").meta({
-    description: "Code d'accès de 5 chiffres de la facture papier / 5-digit access code",
-    example: "12345",
-  }),
-});
-
-export const accountVerification = z.strictObject({
-  method: z.literal("account"),
-  customerNumber,
-  phone: normalized(normalizePhone, 40).meta({
-    description: "10 digits with the area code",
-    example: "4505551234",
-  }),
-  postalCode: normalized(normalizePostalCode, 10).meta({ example: "J4K1A1" }),
-  lastDebitAmount: z
-    .union([z.number(), z.string().max(20)])
-    .transform((value, ctx) => {
-      const cents = parseCents(value, { allowNegative: false });
-      if (cents === null) {
-        ctx.addIssue({ code: "custom", message: "INVALID_FORMAT" });
-        return z.NEVER;
-      }
-      return cents;
-    })
-    .meta({
-      description: 'Last amount debited from the bank account: 84.37, "84.37" or "84,37"',
-      example: "84.37",
-    }),
-});
-
-export const verificationRequest = z.discriminatedUnion("method", [billVerification, accountVerification]);
 
 export const verificationResponse = z.object({
   verificationToken: z.string(),
@@ -74,56 +19,15 @@ export const challengeResponse = z.object({
   expiresAt: z.iso.datetime(),
 });
 
-export const challengeCodeRequest = z.strictObject({
-  code: z
-    .string()
-    .regex(/^\d{6}$/, "INVALID_FORMAT")
-    .meta({
-      description: "Code de 6 chiffres reçu par courriel / 6-digit code from the e-mail",
-      example: "123456",
-    }),
-});
-
-export const language = z.enum(["fr", "en"]);
-
-/**
- * A token the API handed out. Any string is accepted here: one of the wrong shape is answered 401
- * INVALID_TOKEN by the use case, as an unknown one is (contract, v2); only a missing or non-string
- * value is a 400.
- */
-function token(description: string) {
-  return z.string().meta({ description, example: "q3Jv0mXxS1yM2kq0wq3yT9mN4mZ3aV7p2Lr8cXk1bGc" });
-}
-
-export const enrollmentRequest = z.strictObject({
-  verificationToken: token("Le jeton de la vérification réussie / The token of the successful verification"),
-  email: z
-    .string()
-    .trim()
-    .max(254, "INVALID_FORMAT")
-    .pipe(z.email("INVALID_FORMAT"))
-    .transform((v) => v.toLowerCase()),
-  password: z.string().min(10, "TOO_SHORT").max(256, "TOO_LONG"),
-  language,
-});
-
 export const enrollmentResponse = z.object({
   customerNumber: z.string(),
   email: z.string(),
   status: z.literal("PENDING_CONFIRMATION"),
 });
 
-export const confirmationRequest = z.strictObject({
-  token: token("Le jeton du lien de confirmation / The token of the confirmation link"),
-});
-
 export const confirmationResponse = z.object({
   status: z.literal("ACTIVE"),
   billing: z.literal("electronic"),
-});
-
-const billing = z.enum(["electronic", "paper"]).meta({
-  description: "Factures électroniques ou papier / Electronic or paper bills",
 });
 
 /** GET and PATCH /v1/me: the signed-in customer's profile. */
@@ -133,12 +37,6 @@ export const meResponse = z.object({
   language,
   billing,
   status: z.literal("ACTIVE"),
-});
-
-/** PATCH /v1/me: only these two fields; any other is refused (UNKNOWN_FIELD). */
-export const meUpdateRequest = z.strictObject({
-  billing: billing.optional(),
-  language: language.optional(),
 });
 
 const amount = z
@@ -166,23 +64,9 @@ const documentUrl = z.url().meta({
     "(5 minutes) to the PDF, to view or print it",
 });
 
-const billsCursor = z
-  .string()
-  .max(MAX_BILLS_CURSOR_LENGTH, "INVALID_FORMAT")
-  .regex(/^[A-Za-z0-9_-]+$/, "INVALID_FORMAT")
-  .meta({
-    description:
-      "Curseur opaque de la page suivante, tel que reçu dans `next` / Opaque cursor of the next page, " +
-      "as received in `next`",
-    example: encodeBillCursor("1234567", { billingDate: "2026-11-20", billId: "B-2026-11-1234567" }),
-  });
-
-/** GET /v1/me/bills: its query string (other parameters are ignored, as a cache-buster would be). */
-export const billsQuery = z.object({ next: billsCursor.optional() });
-
 export const billsResponse = z.object({
   bills: z.array(billSummary),
-  next: billsCursor.nullable().meta({
+  next: z.nullable(billsCursor).meta({
     description:
       `Curseur de la page suivante (${BILLS_PAGE_SIZE} factures par page), null à la dernière / Cursor of ` +
       `the next page (${BILLS_PAGE_SIZE} bills a page), null on the last one`,
@@ -246,8 +130,8 @@ export const exportResponse = z.strictObject({
   profile: z.strictObject({
     status: z.string().nullable(),
     email: z.string().nullable(),
-    language: language.nullable(),
-    billing: billing.nullable(),
+    language: z.nullable(language),
+    billing: z.nullable(billing),
     activatedAt: instant.nullable(),
     electronicSince: instant.nullable(),
     emailVerified: z.boolean(),

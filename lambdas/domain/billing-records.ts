@@ -1,5 +1,6 @@
 import * as z from "zod";
-import { addDays, isCalendarDate } from "./dates";
+import { IDENTIFIER } from "./billing-facts";
+import { isCalendarDate } from "./dates";
 import { parseCents } from "./money";
 import {
   normalizeAccessCode,
@@ -74,8 +75,6 @@ function cents(reason: string, allowNegative: boolean) {
 
 const customerNumber = normalized(normalizeCustomerNumber, "must be exactly 7 digits");
 const calendarDate = z.string().trim().refine(isCalendarDate, "must be a real date written YYYY-MM-DD");
-/** A bill or contract id: what the importer accepts, and so all that a stored id can be. */
-export const IDENTIFIER = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const identifier = (what: string) =>
   z.string().trim().regex(IDENTIFIER, `${what} must be 1 to 64 letters, digits, dots, dashes or underscores`);
 /** A key in the documents bucket: relative, no "..", no odd characters. */
@@ -293,11 +292,6 @@ export function checkRow(kind: BillingFileKind, row: Readonly<Record<string, str
       .map(([field, reason]) => ({ field, reason }))
       .sort((a, b) => rank(a.field) - rank(b.field)),
   };
-}
-
-/** The date a bill becomes available online and its notice is due: billing date + the delay. */
-export function availableOn(billingDate: string, noticeDelayDays: number): string {
-  return addDays(billingDate, noticeDelayDays);
 }
 
 export function isBillingFileKind(value: string): value is BillingFileKind {

@@ -6,13 +6,19 @@ import type {
   Context,
 } from "aws-lambda";
 import { customerAuthorizer } from "../adapters/customer-authorizer";
-import { logger, maskCustomerNumber } from "../adapters/observability";
+import { logger, maskCustomerNumber } from "../adapters/logger";
 import { AUTHORIZER_HEADER } from "../definitions/authorizer";
 import { DependencyUnavailableError } from "../domain/enrollment/ports";
 import { type AuthorizerDecision, authorizerResult } from "../middleware/authorizer-policy";
-import { observability } from "../middleware/observability";
+import { logContext } from "../middleware/log-context";
 
-const decisions = customerAuthorizer();
+// The pool's keys are fetched at init, before the first token needs them; a failure only logs.
+const decisions = customerAuthorizer({
+  prefetchKeys: (error) =>
+    logger.warn("JWKS not fetched at init; the first token fetches it again", {
+      error: (error as Error)?.name,
+    }),
+});
 
 type AuthorizerEvent = APIGatewayRequestAuthorizerEvent | APIGatewayTokenAuthorizerEvent;
 
@@ -45,7 +51,7 @@ async function decide(event: AuthorizerEvent): Promise<AuthorizerDecision> {
  * change that takes access away is seen within ACCESS_LOSS_BOUND_SECONDS (definitions/authorizer.ts).
  */
 export const handler = middy<AuthorizerEvent, APIGatewayAuthorizerResult, Error, Context>()
-  .use(observability())
+  .use(logContext())
   .handler(async (event) => {
     const decision = await decide(event);
     logger.info("authorizer decision", {

@@ -7,7 +7,7 @@ import { runtimeConfig } from "../adapters/runtime-config";
 import { confirmationTokens } from "../adapters/security-store";
 import { sesClient, sesProfileCreatedNotifier } from "../adapters/ses-mailer";
 import { enrollmentMetrics } from "../definitions/metrics";
-import { confirmationRequest } from "../definitions/schemas";
+import { confirmationRequest } from "../definitions/request-schemas";
 import { ApiError } from "../domain/api-error";
 import { confirmEmail } from "../domain/enrollment/confirm-email";
 import { httpApi } from "../middleware/http-api";

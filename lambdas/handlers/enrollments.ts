@@ -9,7 +9,7 @@ import { runtimeConfig } from "../adapters/runtime-config";
 import { confirmationTokens, verificationTokens } from "../adapters/security-store";
 import { sesClient, sesMailer } from "../adapters/ses-mailer";
 import { enrollmentMetrics } from "../definitions/metrics";
-import { enrollmentRequest } from "../definitions/schemas";
+import { enrollmentRequest } from "../definitions/request-schemas";
 import { ApiError } from "../domain/api-error";
 import { ENROLLMENT_EMAIL_QUOTA, enroll } from "../domain/enrollment/enroll";
 import { httpApi } from "../middleware/http-api";

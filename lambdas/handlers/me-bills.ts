@@ -4,7 +4,7 @@ import { documentLinksFromEnv } from "../adapters/document-links";
 import { documentClient } from "../adapters/dynamodb";
 import { metrics } from "../adapters/observability";
 import { runtimeConfig } from "../adapters/runtime-config";
-import { billsQuery } from "../definitions/schemas";
+import { billsQuery } from "../definitions/request-schemas";
 import { ApiError } from "../domain/api-error";
 import { getBill, listBills } from "../domain/customer/me";
 import { httpApi, parseQuery } from "../middleware/http-api";

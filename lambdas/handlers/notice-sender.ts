@@ -10,7 +10,7 @@ import { runtimeConfig } from "../adapters/runtime-config";
 import { sesClient } from "../adapters/ses-mailer";
 import { sqsClient } from "../adapters/sqs-queue";
 import { noticeSendMetrics } from "../definitions/metrics";
-import { noticeMessage } from "../definitions/notices";
+import { noticeMessage } from "../definitions/notice-message";
 import { pacedMailer, pacer } from "../domain/notices/pacer";
 import { sendNotice } from "../domain/notices/send";
 import { observability } from "../middleware/observability";

@@ -5,12 +5,12 @@ import { challengeOutbox } from "../adapters/challenge-outbox";
 import { documentClient } from "../adapters/dynamodb";
 import { failureBudget } from "../adapters/failure-budget";
 import { logger, maskCustomerNumber, metrics } from "../adapters/observability";
-import { loadPepper } from "../adapters/pepper";
+import { loadPepper, prefetchPepper } from "../adapters/pepper";
 import { accountDirectory } from "../adapters/profile-store";
 import { runtimeConfig } from "../adapters/runtime-config";
 import { attemptLimiter, challengeStore, verificationTokens } from "../adapters/security-store";
 import { verificationMetrics } from "../definitions/metrics";
-import { challengeCodeRequest, verificationRequest } from "../definitions/schemas";
+import { challengeCodeRequest, verificationRequest } from "../definitions/request-schemas";
 import { ApiError } from "../domain/api-error";
 import { answerChallenge } from "../domain/enrollment/step-up";
 import { verifyOwnership } from "../domain/enrollment/verify-ownership";
@@ -18,6 +18,12 @@ import { type AccountEvent, maskIp } from "../domain/support/account-events";
 import { httpApi } from "../middleware/http-api";
 
 const config = runtimeConfig();
+prefetchPepper((error) =>
+  logger.warn("pepper not read at init; the first request reads it again", {
+    audit: "verification",
+    error: (error as Error)?.name,
+  }),
+);
 const client = documentClient();
 const limiter = attemptLimiter(client, config.tables.security, config.verification);
 const directory = accountDirectory(client, config.tables);

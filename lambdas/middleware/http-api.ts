@@ -1,7 +1,7 @@
 import middy from "@middy/core";
 import httpHeaderNormalizer from "@middy/http-header-normalizer";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
-import type * as z from "zod";
+import type * as z from "zod/v4/core";
 import { logger } from "../adapters/observability";
 import { env } from "../definitions/environment";
 import { errors } from "../definitions/error-codes";
@@ -96,7 +96,7 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
 }
 
 /** Maps zod issues to the contract's `fields`: a schema may name its own code as the issue message. */
-export function fieldErrors(issues: readonly z.core.$ZodIssue[], input: unknown): FieldError[] {
+export function fieldErrors(issues: readonly z.$ZodIssue[], input: unknown): FieldError[] {
   const out: FieldError[] = [];
   for (const issue of issues) {
     if (issue.code === "unrecognized_keys") {
@@ -117,10 +117,18 @@ export function fieldErrors(issues: readonly z.core.$ZodIssue[], input: unknown)
 }
 
 /**
+ * A schema that parses itself, zod/mini's (request-schemas.ts) as classic zod's: no zod code is
+ * imported here, so a function that parses no body nor query bundles none of it.
+ */
+export type RequestSchema = z.$ZodType & {
+  safeParse(data: unknown): z.util.SafeParseResult<unknown>;
+};
+
+/**
  * Reads the JSON body: 413 over 16 KiB, 415 when the content type is not JSON, 400 MALFORMED_JSON
  * when it does not parse, 400 VALIDATION_FAILED with fields when the schema refuses it.
  */
-export function parseBody<S extends z.ZodType>(event: APIGatewayProxyEvent, schema: S): z.output<S> {
+export function parseBody<S extends RequestSchema>(event: APIGatewayProxyEvent, schema: S): z.output<S> {
   const raw = event.body ?? "";
   const text = event.isBase64Encoded ? Buffer.from(raw, "base64").toString("utf8") : raw;
   if (Buffer.byteLength(text, "utf8") > MAX_BODY_BYTES) throw new ApiError("PAYLOAD_TOO_LARGE");
@@ -135,19 +143,19 @@ export function parseBody<S extends z.ZodType>(event: APIGatewayProxyEvent, sche
   const parsed = schema.safeParse(json);
   if (!parsed.success)
     throw new ApiError("VALIDATION_FAILED", { fields: fieldErrors(parsed.error.issues, json) });
-  return parsed.data;
+  return parsed.data as z.output<S>;
 }
 
 /**
  * Reads the query string with its schema: 400 VALIDATION_FAILED with fields when refused. Each
  * parameter once: API Gateway's queryStringParameters keep the last of repeated ones.
  */
-export function parseQuery<S extends z.ZodType>(event: APIGatewayProxyEvent, schema: S): z.output<S> {
+export function parseQuery<S extends RequestSchema>(event: APIGatewayProxyEvent, schema: S): z.output<S> {
   const query = event.queryStringParameters ?? {};
   const parsed = schema.safeParse(query);
   if (!parsed.success)
     throw new ApiError("VALIDATION_FAILED", { fields: fieldErrors(parsed.error.issues, query) });
-  return parsed.data;
+  return parsed.data as z.output<S>;
 }
 
 function respond(
@@ -164,7 +172,7 @@ function respond(
   };
 }
 
-export interface HttpApiOptions<S extends z.ZodType | undefined> {
+export interface HttpApiOptions<S extends RequestSchema | undefined> {
   /** The body's schema; routes without one ignore the body. */
   readonly body?: S;
   readonly config?: HttpConfig;
@@ -183,14 +191,14 @@ function asApiError(error: unknown): unknown {
   return error;
 }
 
-type BodyOf<S> = S extends z.ZodType ? z.output<S> : undefined;
+type BodyOf<S> = S extends RequestSchema ? z.output<S> : undefined;
 
 /**
  * Wraps a route's logic into an API Gateway REST proxy handler: header normalization, language,
  * JSON body and schema, security and CORS headers, and the contract's error shape for every failure
  * (an unexpected error is logged and answered as a generic 500, never with its stack).
  */
-export function httpApi<S extends z.ZodType | undefined = undefined>(
+export function httpApi<S extends RequestSchema | undefined = undefined>(
   options: HttpApiOptions<S>,
   fn: (request: ApiRequest<BodyOf<S>>) => Promise<ApiResult>,
 ) {

@@ -1,6 +1,6 @@
-import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import type middy from "@middy/core";
-import { logger, metrics } from "../adapters/observability";
+import { metrics } from "../adapters/metrics";
+import { logContext } from "./log-context";
 
 /**
  * Publishes the metrics an invocation recorded, once it ends (returned or threw). An invocation that
@@ -21,13 +21,9 @@ export function publishMetrics(): middy.MiddlewareObj {
 }
 
 /**
- * What every function wraps its handler in: each log line carries this invocation's function name
- * and request id (and no key a previous invocation appended), and its metrics are published.
- *
- * Never the event, whatever POWERTOOLS_LOGGER_LOG_EVENT says (the option wins over the variable): it
- * holds the bearer token, and the bodies hold passwords and access codes. Nothing logs a response
- * either, so no `documentUrl` (a presigned link carries the role's session token) reaches a log.
+ * What every function that emits metrics wraps its handler in: the log context (log-context.ts),
+ * and its metrics published once it ends.
  */
 export function observability(): middy.MiddlewareObj[] {
-  return [injectLambdaContext(logger, { resetKeys: true, logEvent: false }), publishMetrics()];
+  return [logContext(), publishMetrics()];
 }

@@ -6,7 +6,7 @@ import * as wafv2 from "aws-cdk-lib/aws-wafv2";
 import { Construct } from "constructs";
 import { errors } from "../../lambdas/definitions/error-codes";
 import { gatewayHeaders } from "../../lambdas/definitions/gateway-headers";
-import type { billVerification } from "../../lambdas/definitions/schemas";
+import type { billVerification } from "../../lambdas/definitions/request-schemas";
 import { gatewayErrorBody } from "../api/gateway-responses";
 
 export interface ApiWebAclProps {

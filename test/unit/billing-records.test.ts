@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
+import { availableOn } from "../../lambdas/domain/billing-facts";
 import {
   accountRow,
-  availableOn,
   billingFiles,
   billRow,
   checkRow,

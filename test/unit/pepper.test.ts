@@ -130,7 +130,7 @@ describe("loadPepper and loadConfirmationKey (local files)", () => {
     ).toEqual(bytes(KEY2));
   });
 
-  it("re-reads the stage's secret after maxAge (Powertools' own cache does not hold it longer)", async () => {
+  it("re-reads the stage's secret after maxAge (one GetSecretValue per read, no cache of its own)", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     vi.resetModules();
     const secrets = mockClient(SecretsManagerClient);

@@ -1,4 +1,4 @@
-import { IDENTIFIER } from "../billing-records";
+import { IDENTIFIER } from "../billing-facts";
 import { isCalendarDate } from "../dates";
 import type { BillPosition } from "./ports";
 

@@ -1,6 +1,6 @@
 import { BILLS_PAGE_SIZE } from "../../definitions/limits";
 import { ApiError } from "../api-error";
-import { IDENTIFIER } from "../billing-records";
+import { IDENTIFIER } from "../billing-facts";
 import { dateInTimeZone } from "../dates";
 import { maskEmail } from "../enrollment/confirm-email";
 import { formatCents } from "../money";

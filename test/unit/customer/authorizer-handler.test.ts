@@ -15,7 +15,11 @@ import { policyAllows } from "../../../lambdas/middleware/authorizer-policy";
  * Cognito through mocked clients.
  */
 const verify = vi.fn();
-const create = vi.fn(() => ({ verify }));
+/** The JWKS fetch the handler starts at init: it fails here, which must change nothing below. */
+const hydrate = vi.fn(async () => {
+  throw new Error("JWKS unreachable at init");
+});
+const create = vi.fn(() => ({ verify, hydrate }));
 vi.mock("aws-jwt-verify", async (original) => ({
   ...(await original<typeof import("aws-jwt-verify")>()),
   CognitoJwtVerifier: { create },
@@ -65,6 +69,10 @@ beforeAll(async () => {
   });
   delete process.env.LOCAL_TOKEN_ISSUER;
   ({ handler } = await import("../../../lambdas/handlers/authorizer"));
+});
+
+it("fetches the pool's keys at init, before any token (its failure only logged)", () => {
+  expect(hydrate).toHaveBeenCalledTimes(1);
 });
 
 let logLines: Record<string, unknown>[] = [];

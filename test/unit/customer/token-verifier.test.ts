@@ -168,3 +168,40 @@ describe("tokenVerifierConfigFromEnv", () => {
     expect(() => tokenVerifierConfigFromEnv({ USER_POOL_ID: "x" })).toThrow(/USER_POOL_CLIENT_ID/);
   });
 });
+
+describe("cognitoTokenVerifier with prefetchKeys (the authorizer's init)", () => {
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
+
+  it("fetches the JWKS before any token, and the first token needs no fetch of its own", async () => {
+    const before = issuer.jwksRequests();
+    const failed = vi.fn();
+    const prefetched = cognitoTokenVerifier(
+      { userPoolId: "ca-central-1_TestPool", clientId: CLIENT_ID, issuer: issuer.issuer },
+      { prefetchKeys: failed },
+    );
+    await settle();
+    expect(issuer.jwksRequests()).toBe(before + 1);
+    expect(await prefetched.verify(signJwt(idClaims(), issuer.key))).not.toBeNull();
+    expect(issuer.jwksRequests()).toBe(before + 1);
+    expect(failed).not.toHaveBeenCalled();
+  });
+
+  it("a failed prefetch is only reported: the first token fetches the JWKS again", async () => {
+    const before = issuer.jwksRequests();
+    const failed = vi.fn();
+    const fetchSpy = vi.spyOn(globalThis, "fetch").mockRejectedValueOnce(new TypeError("fetch failed"));
+    try {
+      const prefetched = cognitoTokenVerifier(
+        { userPoolId: "ca-central-1_TestPool", clientId: CLIENT_ID, issuer: issuer.issuer },
+        { prefetchKeys: failed },
+      );
+      await settle();
+      expect(failed).toHaveBeenCalledTimes(1);
+      expect(issuer.jwksRequests()).toBe(before);
+      expect(await prefetched.verify(signJwt(idClaims(), issuer.key))).not.toBeNull();
+      expect(issuer.jwksRequests()).toBe(before + 1);
+    } finally {
+      fetchSpy.mockRestore();
+    }
+  });
+});
