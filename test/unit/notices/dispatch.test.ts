@@ -60,6 +60,8 @@ describe("dispatchNotices: one pass", () => {
       skippedCredit: 1,
       skippedInactive: 4,
       alreadySent: 0,
+      alreadyQueued: 0,
+      resumed: 0,
       settledUnsent: 2,
       notQueued: 0,
       failed: 0,
@@ -140,12 +142,17 @@ function dispatchWithProgress(w: NoticeWorld, seen: number[]): Promise<DispatchS
 }
 
 describe("dispatchNotices: re-runs, overlaps, refusals", () => {
-  it("re-run the same day before the senders ran: already-sent counts them, no new queue message", async () => {
+  it("re-run the same day before the senders ran: already-queued counts them (not already-sent), no new queue message", async () => {
     const w = noticeWorld();
     const { eligible } = seedEveryRule(w);
     await w.dispatch(TODAY);
     const again = await w.dispatch(TODAY);
-    expect(again).toMatchObject({ queued: 0, alreadySent: eligible.length, skippedInactive: 4 });
+    expect(again).toMatchObject({
+      queued: 0,
+      alreadyQueued: eligible.length,
+      alreadySent: 0,
+      skippedInactive: 4,
+    });
     expect(w.queue.accepted).toHaveLength(eligible.length);
   });
 
@@ -197,7 +204,8 @@ describe("dispatchNotices: re-runs, overlaps, refusals", () => {
     }
     const [a, b] = await Promise.all([w.dispatch(TODAY), w.dispatch(TODAY)]);
     expect(a.queued + b.queued).toBe(40);
-    expect(a.alreadySent + b.alreadySent).toBe(40);
+    expect(a.alreadyQueued + b.alreadyQueued).toBe(40);
+    expect(a.alreadySent + b.alreadySent).toBe(0);
     expect(queuedKeys(w).sort()).toEqual(keys.sort());
     await w.deliver();
     expect(w.mailer.sent).toHaveLength(40);
@@ -216,7 +224,7 @@ describe("dispatchNotices: re-runs, overlaps, refusals", () => {
 
     // Within the lease, a re-run sees it claimed (by the run whose message was lost).
     w.clock.advance(CLAIM_LEASE_SECONDS);
-    expect(await w.dispatch(TODAY)).toMatchObject({ queued: 0, alreadySent: 1 });
+    expect(await w.dispatch(TODAY)).toMatchObject({ queued: 0, alreadyQueued: 1, alreadySent: 0 });
     expect(w.queue.accepted).toHaveLength(0);
 
     // Past the lease, it is claimed and queued again, then sent once.
@@ -239,6 +247,8 @@ describe("dispatchNotices: re-runs, overlaps, refusals", () => {
       skippedCredit: 1,
       skippedInactive: 4,
       alreadySent: 0,
+      alreadyQueued: 0,
+      resumed: 0,
       settledUnsent: 2,
       notQueued: 0,
       failed: 0,
