@@ -13,8 +13,27 @@ export const noticeMessage = z.strictObject({
 });
 export type NoticeMessage = z.infer<typeof noticeMessage>;
 
-/** A claimed bill that was never sent is claimed again by a run after this lease. */
+/**
+ * The shortest claim lease (and the local one): a claimed bill that was never sent is claimed again
+ * by a run after its lease. The deployed lease comes from the stage's send rate (claimLeaseSeconds).
+ */
 export const CLAIM_LEASE_SECONDS = 30 * 60;
+/** The day the pipeline is sized for (contract §6): this many bills available on one day. */
+export const DAILY_NOTICE_CAPACITY = 1_000_000;
+/** How long the notice queue keeps a message; a claim never needs to outlive it. */
+export const NOTICE_QUEUE_RETENTION_DAYS = 4;
+
+/**
+ * The claim lease that matches the backlog: a message queued at the end of the largest day waits
+ * DAILY_NOTICE_CAPACITY / rate seconds before a sender takes it. A shorter lease lets a re-run (or
+ * the next day's run) claim and queue it a second time while the first message still waits: no
+ * second e-mail (the sender drops it) but wasted work. Plus the minimum lease as margin; never past
+ * the queue's retention, after which the message is gone and the bill must be claimed again.
+ */
+export function claimLeaseSeconds(maxSendRatePerSecond: number): number {
+  const backlog = Math.ceil(DAILY_NOTICE_CAPACITY / Math.max(1, maxSendRatePerSecond));
+  return Math.min(NOTICE_QUEUE_RETENTION_DAYS * 86_400, backlog + CLAIM_LEASE_SECONDS);
+}
 /** A sender holds a bill this long; shorter than the queue's visibility timeout. */
 export const SENDING_LEASE_SECONDS = 60;
 /** Missed days are caught up within this bound; older pending bills are settled without a notice. */
@@ -30,20 +49,58 @@ export const QUEUE_BATCH_SIZE = 10;
 
 export const noticeEnv = {
   queueUrl: "NOTICE_QUEUE_URL",
+  dispatchQueueUrl: "NOTICE_DISPATCH_QUEUE_URL",
   sesMaxSendRate: "SES_MAX_SEND_RATE",
   senderConcurrency: "NOTICE_SENDER_CONCURRENCY",
+  claimLeaseSeconds: "NOTICE_CLAIM_LEASE_SECONDS",
 } as const;
 
 /**
+ * One notice's sender work, deployed: beginSending, the bill and the profile (in parallel), the SES
+ * call, markSent and settle (in parallel): four round trips of 5–10 ms and SES's 20–50 ms. The
+ * notices-scale bench measures it against latency stubs (BENCHMARKS.md, "Notices at scale").
+ */
+export const NOTICE_SEND_MS = 80;
+/** Senders beyond the ones the rate needs at NOTICE_SEND_MS: for slow spells (SES, cold starts). */
+const SENDER_HEADROOM = 1.25;
+
+/**
  * The sender's event source settings from the SES account's maximum send rate: each concurrent
- * sender paces itself at rate / concurrency, so all of them together never exceed the rate.
- * Lambda's SQS maximum concurrency is at least 2.
+ * sender paces itself at rate / concurrency, so all of them together never exceed the rate. A
+ * sender handles one notice at a time, so keeping up takes rate × NOTICE_SEND_MS of concurrency
+ * (80 at 1,000/s), with headroom. Lambda's SQS maximum concurrency is 2 to 1,000.
  */
 export function senderSettings(maxSendRatePerSecond: number): { batchSize: number; maxConcurrency: number } {
-  const maxConcurrency = Math.max(2, Math.min(50, Math.ceil(maxSendRatePerSecond / 10)));
+  const needed = Math.ceil(((maxSendRatePerSecond * NOTICE_SEND_MS) / 1000) * SENDER_HEADROOM);
+  const maxConcurrency = Math.max(2, Math.min(1000, needed));
   const perSender = maxSendRatePerSecond / maxConcurrency;
   // A batch should take a few seconds at most at the sender's pace, so one slow batch does not
   // hold many messages invisible.
   const batchSize = Math.max(1, Math.min(10, Math.floor(perSender * 5)));
   return { batchSize, maxConcurrency };
 }
+
+/**
+ * The daily dispatch, fanned out: the scheduled dispatcher puts one message per shard on the dispatch
+ * queue; a worker walks its shard until its time runs low, then puts the rest (the cursor) back on
+ * the queue as a continuation. An operator's CLI invokes the worker directly with the same fields.
+ */
+export const dispatchTask = z.strictObject({
+  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  shard: z.number().int().min(0).max(1023),
+  /** The run every continuation of the day's dispatch shares: its claims are its own (`resumed`). */
+  runId: z.string().min(1).max(64),
+  /** The pending-notices index key to start after (DynamoDB's LastEvaluatedKey, plain strings). */
+  cursor: z.record(z.string(), z.string()).optional(),
+  dryRun: z.boolean().optional(),
+});
+export type DispatchTask = z.infer<typeof dispatchTask>;
+
+/** The worker: its timeout, its memory (sized by the notices-scale bench), and when it hands on. */
+export const DISPATCH_WORKER_TIMEOUT_SECONDS = 300;
+export const DISPATCH_WORKER_MEMORY_MB = 1024;
+/**
+ * A worker hands its cursor on once less than this is left: half its timeout, so that no invocation
+ * comes near the limit (one page takes 1–3 s) and an alarm at 80 % of the timeout never fires.
+ */
+export const DISPATCH_HANDOFF_REMAINING_MS = (DISPATCH_WORKER_TIMEOUT_SECONDS * 1000) / 2;

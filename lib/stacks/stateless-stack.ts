@@ -161,6 +161,7 @@ export class StatelessStack extends Stack {
     // entry into step-up "ends" five minutes later whatever the attack does, so it only fires.
     for (const alarm of [
       this.notices.deadLetterAlarm,
+      this.notices.dispatchDeadLetterAlarm,
       this.stepUp.deadLetterAlarm,
       this.stepUp.lateAlarm,
       this.verificationAlarms.failureBudget,
