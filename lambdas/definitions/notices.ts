@@ -56,11 +56,13 @@ export const noticeEnv = {
 } as const;
 
 /**
- * One notice's sender work, deployed: beginSending, the bill and the profile (in parallel), the SES
- * call, markSent and settle (in parallel): four round trips of 5–10 ms and SES's 20–50 ms. The
- * notices-scale bench measures it against latency stubs (BENCHMARKS.md, "Notices at scale").
+ * One notice's sender work, deployed at 512 MB: beginSending, the bill and the profile (in
+ * parallel), the rendered e-mail and the SES call, markSent and settle (in parallel). The
+ * notices-scale bench measured 130 ms (94 ms of latency stubs' waits and CPU on a loaded machine, its
+ * 15 ms of CPU stretched to the sender's 0.29 vCPU; BENCHMARKS.md, "Notices at scale"): an upper
+ * bound, with margin.
  */
-export const NOTICE_SEND_MS = 80;
+export const NOTICE_SEND_MS = 150;
 /** Senders beyond the ones the rate needs at NOTICE_SEND_MS: for slow spells (SES, cold starts). */
 const SENDER_HEADROOM = 1.25;
 
@@ -68,7 +70,7 @@ const SENDER_HEADROOM = 1.25;
  * The sender's event source settings from the SES account's maximum send rate: each concurrent
  * sender paces itself at rate / concurrency, so all of them together never exceed the rate. A
  * sender handles one notice at a time, so keeping up takes rate × NOTICE_SEND_MS of concurrency
- * (80 at 1,000/s), with headroom. Lambda's SQS maximum concurrency is 2 to 1,000.
+ * (150 at 1,000/s), with headroom. Lambda's SQS maximum concurrency is 2 to 1,000.
  */
 export function senderSettings(maxSendRatePerSecond: number): { batchSize: number; maxConcurrency: number } {
   const needed = Math.ceil(((maxSendRatePerSecond * NOTICE_SEND_MS) / 1000) * SENDER_HEADROOM);
@@ -95,6 +97,9 @@ export const dispatchTask = z.strictObject({
   dryRun: z.boolean().optional(),
 });
 export type DispatchTask = z.infer<typeof dispatchTask>;
+
+/** The worker's handler module; its function is `${resource prefix}-${this}` on every stage. */
+export const NOTICE_DISPATCH_WORKER_ENTRY = "notice-dispatch-worker";
 
 /** The worker: its timeout, its memory (sized by the notices-scale bench), and when it hands on. */
 export const DISPATCH_WORKER_TIMEOUT_SECONDS = 300;

@@ -12,6 +12,7 @@ import {
   claimLeaseSeconds,
   DISPATCH_WORKER_MEMORY_MB,
   DISPATCH_WORKER_TIMEOUT_SECONDS,
+  NOTICE_DISPATCH_WORKER_ENTRY,
   NOTICE_QUEUE_RETENTION_DAYS,
   noticeEnv,
   SENDING_LEASE_SECONDS,
@@ -37,7 +38,7 @@ export const noticeFunctions = {
     description: "Daily: puts one dispatch task per shard on the dispatch queue",
   },
   dispatchWorker: {
-    entry: "notice-dispatch-worker",
+    entry: NOTICE_DISPATCH_WORKER_ENTRY,
     description: "Queues the notices of one shard's bills available today, continuing until done",
   },
   sender: {
