@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { noticeShard } from "../../../lambdas/adapters/billing-items";
 import { CATCH_UP_DAYS, CLAIM_LEASE_SECONDS } from "../../../lambdas/definitions/notices";
+import { NOTICE_SHARDS } from "../../../lambdas/definitions/tables";
 import { addDays } from "../../../lambdas/domain/dates";
 import { type DispatchSummary, dispatchNotices } from "../../../lambdas/domain/notices/dispatch";
 import { billKey } from "../../../lambdas/domain/notices/ports";
@@ -104,7 +105,7 @@ describe("dispatchNotices: one pass", () => {
       perShard.set(shard, (perShard.get(shard) ?? 0) + 1);
     }
     const expectedPages = Array.from(
-      { length: 8 },
+      { length: NOTICE_SHARDS },
       (_, s) => Math.floor((perShard.get(String(s)) ?? 0) / 3) + 1,
     );
     expect(w.calls.filter((c) => c === "bills.page")).toHaveLength(expectedPages.reduce((a, b) => a + b, 0));
