@@ -14,19 +14,26 @@ const retentionEpoch = (now: Date) => Math.ceil(now.getTime() / 1000) + NOTICE_S
  * The notices table: one item per claimed bill, `state` QUEUED → SENDING (leased to one sender) →
  * SENT (with SES's message id), or SKIPPED. Every transition is a conditional write.
  */
-export function noticeStates(client: DynamoDBDocumentClient, table: string): NoticeStates {
+export function noticeStates(
+  client: DynamoDBDocumentClient,
+  table: string,
+  options: { claimLeaseSeconds?: number } = {},
+): NoticeStates {
+  const claimLeaseMs = (options.claimLeaseSeconds ?? CLAIM_LEASE_SECONDS) * 1000;
   return {
     async claim(bill, runId, now) {
       const nowMs = now.getTime();
       try {
-        await client.send(
+        const out = await client.send(
           new UpdateCommand({
             TableName: table,
             Key: { billKey: billKey(bill.customerNumber, bill.billId) },
             UpdateExpression:
               "SET #state = :queued, customerNumber = :c, billId = :b, runId = :run, claimedAt = :iso, leaseUntil = :lease",
+            // The same run's own QUEUED claim too: its retry cannot tell whether the message
+            // reached the queue before the cut-off, so it queues it again (the sender drops a second).
             ConditionExpression:
-              "attribute_not_exists(billKey) OR #state = :skipped OR (#state IN (:queued, :sending) AND leaseUntil < :now)",
+              "attribute_not_exists(billKey) OR #state = :skipped OR (#state IN (:queued, :sending) AND leaseUntil < :now) OR (#state = :queued AND runId = :run)",
             ExpressionAttributeNames: { "#state": "state" },
             ExpressionAttributeValues: {
               ":queued": "QUEUED",
@@ -36,13 +43,14 @@ export function noticeStates(client: DynamoDBDocumentClient, table: string): Not
               ":b": bill.billId,
               ":run": runId,
               ":iso": now.toISOString(),
-              ":lease": nowMs + CLAIM_LEASE_SECONDS * 1000,
+              ":lease": nowMs + claimLeaseMs,
               ":now": nowMs,
             },
             ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+            ReturnValues: "UPDATED_OLD",
           }),
         );
-        return "claimed";
+        return out.Attributes?.runId === runId && out.Attributes?.state === "QUEUED" ? "resumed" : "claimed";
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
         return conditionFailureItem(error)?.state === "SENT" ? "already-sent" : "already-queued";

@@ -16,7 +16,9 @@ export function noticeStores(
   return {
     bills: pendingBills(dynamodb, config.tables.bills),
     profiles: noticeProfiles(dynamodb, config.tables.profiles),
-    states: noticeStates(dynamodb, config.tables.notices),
+    states: noticeStates(dynamodb, config.tables.notices, {
+      claimLeaseSeconds: config.notices.claimLeaseSeconds,
+    }),
     now: () => new Date(),
   };
 }

@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { NOTICE_SHARDS } from "../definitions/tables";
 import type { NoticeBill, PendingBills } from "../domain/notices/ports";
-import type { BillItem } from "./billing-items";
+import { type BillItem, noticeShard } from "./billing-items";
 import { billingRepository } from "./billing-repository";
 import { isConditionFailure } from "./security-store";
 
@@ -36,6 +36,21 @@ export function pendingBills(
     async get(customerNumber, billId) {
       const item = await repository.getBill(customerNumber, billId);
       return item ? toBill(item) : undefined;
+    },
+    async restore(customerNumber, billId) {
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: { customerNumber, billId },
+            UpdateExpression: "SET noticeShard = :shard",
+            ExpressionAttributeValues: { ":shard": noticeShard(customerNumber, billId) },
+            ConditionExpression: "attribute_exists(billId)",
+          }),
+        );
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
     },
     async settle(customerNumber, billId) {
       try {

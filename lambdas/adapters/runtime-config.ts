@@ -1,6 +1,7 @@
 import { env } from "../definitions/environment";
 import { DEFAULT_SUPPORT_PHONE, DEFAULT_WEB_ORIGIN } from "../definitions/limits";
 import { noticeEnv } from "../definitions/notice-env";
+import { CLAIM_LEASE_SECONDS } from "../definitions/notices";
 import {
   accountEventsTable,
   accountsTable,
@@ -71,6 +72,8 @@ export function runtimeConfig(source: NodeJS.ProcessEnv = process.env) {
       delayDays: positiveInt(source, env.noticeDelayDays, 3),
       sesMaxSendRate: positiveInt(source, noticeEnv.sesMaxSendRate, 1),
       senderConcurrency: positiveInt(source, noticeEnv.senderConcurrency, 2),
+      dispatchQueueUrl: () => required(source, noticeEnv.dispatchQueueUrl),
+      claimLeaseSeconds: positiveInt(source, noticeEnv.claimLeaseSeconds, CLAIM_LEASE_SECONDS),
     },
     webBaseUrl: source[env.webBaseUrl] ?? source[env.webOrigin] ?? DEFAULT_WEB_ORIGIN,
     supportPhone: source[env.supportPhone] ?? DEFAULT_SUPPORT_PHONE,

@@ -45,10 +45,18 @@ export const noticeDispatchMetrics = {
   skippedCredit: "NoticesSkippedCredit",
   skippedInactive: "NoticesSkippedInactive",
   alreadySent: "NoticesAlreadySent",
+  /** Another run's live claim: waiting in the queue, not sent yet. */
+  alreadyQueued: "NoticesAlreadyQueued",
+  /** Part of queued: this run's own claims found again by its retry after a cut-off. */
+  resumed: "NoticesResumed",
+  settledUnsent: "NoticesSettledUnsent",
   notQueued: "NoticesNotQueued",
   /** Bills the run could not decide or queue (each logged): they are retried by the next run. */
   failed: "NoticesDispatchFailed",
-} as const;
+} as const satisfies Record<string, string>;
+
+/** A dispatch worker handed its shard's cursor on (one per continuation). */
+export const NOTICE_DISPATCH_CONTINUATIONS = "NoticeDispatchContinuations";
 
 /** One metric per outcome of the notice sender. */
 export const noticeSendMetrics = {

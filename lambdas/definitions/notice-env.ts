@@ -5,6 +5,8 @@
  */
 export const noticeEnv = {
   queueUrl: "NOTICE_QUEUE_URL",
+  dispatchQueueUrl: "NOTICE_DISPATCH_QUEUE_URL",
   sesMaxSendRate: "SES_MAX_SEND_RATE",
   senderConcurrency: "NOTICE_SENDER_CONCURRENCY",
+  claimLeaseSeconds: "NOTICE_CLAIM_LEASE_SECONDS",
 } as const;

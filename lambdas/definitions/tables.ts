@@ -154,8 +154,12 @@ export const tables: readonly TableDefinition[] = [
   accountEventsTable,
 ];
 
-/** How many partitions the pending-notices index is spread over. */
-export const NOTICE_SHARDS = 8;
+/**
+ * How many partitions the pending-notices index is spread over. The daily dispatch runs one worker
+ * per shard, so this is its parallelism: 1,000,000 bills are 31,250 a shard. Raising it is safe for
+ * bills already imported (shards 0–7 of the earlier 8 are still read); lowering it is not.
+ */
+export const NOTICE_SHARDS = 32;
 
 /** The deployed (and local) table name: one prefix per environment. */
 export function tableName(prefix: string, table: TableDefinition): string {

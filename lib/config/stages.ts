@@ -47,7 +47,12 @@ export interface StageConfig {
      */
     readonly maxConcurrency: number;
   };
-  /** The SES account's maximum send rate; the notice sender paces itself below it. */
+  /**
+   * The SES account's maximum send rate (a quota AWS raises on request; set this to the quota the
+   * account has). The notice senders pace themselves below it, their concurrency comes from it, and
+   * it bounds the day: N notices take N / rate seconds (1,000,000 at 14/s: 20 hours; at 1,000/s:
+   * 17 minutes). The claim lease follows it (claimLeaseSeconds). README, "Notices at scale".
+   */
   readonly sesMaxSendRatePerSecond: number;
   readonly notices: {
     /** A bill is announced this many days after its billing date. */
@@ -181,7 +186,10 @@ const stages: Readonly<Record<StageName, StageConfig>> = {
     webBaseUrl: "https://services.example.ca",
     sesFromAddress: "no-reply@services.example.ca",
     alarms: { ...common.alarms, email: "operations@services.example.ca" },
-    sesMaxSendRatePerSecond: 14,
+    // Contract §6: 1,000,000 notices within the day. 1,000/s sends them in 17 minutes and needs the
+    // account's SES quota raised to it first; at a lower quota SES throttles, the senders back off
+    // and nothing is lost, but the day takes 1,000,000 / quota seconds.
+    sesMaxSendRatePerSecond: 1000,
     // 25 failed verifications an hour: about twice the honest failures of a busy hour (README,
     // "Guessing"), and low enough that guessing stays under 0.01 takeovers a day.
     verification: { ...common.verification, globalFailuresPerHour: 25 },

@@ -9,8 +9,17 @@ import * as schedulerTargets from "aws-cdk-lib/aws-scheduler-targets";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import { noticeDispatchMetrics } from "../../lambdas/definitions/metrics";
-import { noticeEnv, SENDING_LEASE_SECONDS, senderSettings } from "../../lambdas/definitions/notices";
-import { billsTable, noticesTable, profilesTable } from "../../lambdas/definitions/tables";
+import {
+  claimLeaseSeconds,
+  DISPATCH_WORKER_MEMORY_MB,
+  DISPATCH_WORKER_TIMEOUT_SECONDS,
+  NOTICE_DISPATCH_WORKER_ENTRY,
+  NOTICE_QUEUE_RETENTION_DAYS,
+  noticeEnv,
+  SENDING_LEASE_SECONDS,
+  senderSettings,
+} from "../../lambdas/definitions/notices";
+import { billsTable, NOTICE_SHARDS, noticesTable, profilesTable } from "../../lambdas/definitions/tables";
 import type { StageConfig } from "../config/stages";
 import { applyGrants, type GrantableResources, grantSendMessage } from "../stacks/function-grants";
 import { ApiFunction, type ApiFunctionProps } from "./api-function";
@@ -29,7 +38,11 @@ export interface NoticePipelineProps {
 export const noticeFunctions = {
   dispatcher: {
     entry: "notice-dispatcher",
-    description: "Daily: queues the notices of the bills available today",
+    description: "Daily: puts one dispatch task per shard on the dispatch queue",
+  },
+  dispatchWorker: {
+    entry: NOTICE_DISPATCH_WORKER_ENTRY,
+    description: "Queues the notices of one shard's bills available today, continuing until done",
   },
   sender: {
     entry: "notice-sender",
@@ -42,8 +55,9 @@ export const noticeFunctions = {
 } as const;
 
 const SENDER_TIMEOUT_SECONDS = 30;
-/** The dispatcher pages through tens of thousands of bills on a busy day: the longest timeout. */
-const DISPATCHER_TIMEOUT = Duration.minutes(15);
+/** The dispatcher only fans out (a few SendMessageBatch calls). */
+const DISPATCHER_TIMEOUT = Duration.seconds(30);
+const DISPATCH_WORKER_TIMEOUT = Duration.seconds(DISPATCH_WORKER_TIMEOUT_SECONDS);
 /**
  * Hours in a row the notice queue may hold messages before "queued but not sent by the next
  * morning": one day minus an hour, so that a run's leftovers raise the alarm before the next run.
@@ -52,22 +66,35 @@ export const NOTICES_LATE_AFTER_HOURS = 23;
 
 /**
  * The monthly "your bill is available" notices: a daily schedule (America/Toronto) invokes the
- * dispatcher, which queues claimed bills on SQS; the sender consumes them at no more than the SES
- * account's send rate (batch size and maximum concurrency derived from it); poison messages end in
- * a dead-letter queue watched by an alarm; SES bounces and complaints come back through EventBridge.
+ * dispatcher, which puts one task per shard of the pending-notices index on the dispatch queue;
+ * dispatch workers walk their shard, claim the bills due and queue them on the notice queue, and
+ * hand the rest of their shard on as a continuation before their time runs low; the sender consumes
+ * the notices at no more than the SES account's send rate (batch size and maximum concurrency
+ * derived from it); poison messages of either queue end in a dead-letter queue watched by an alarm;
+ * SES bounces and complaints come back through EventBridge.
  */
 export class NoticePipeline extends Construct {
   readonly queue: sqs.Queue;
   readonly deadLetterQueue: sqs.Queue;
+  /** One task per shard, and the continuations: consumed by the dispatch worker. */
+  readonly dispatchQueue: sqs.Queue;
+  readonly dispatchDeadLetterQueue: sqs.Queue;
+  /** The scheduled fan-out (seconds). Alarms: its errors (the day's run did not start). */
   readonly dispatcher: ApiFunction;
+  /** The shard walker; hands on at half its timeout. Alarms: errors, duration near the timeout. */
+  readonly dispatchWorker: ApiFunction;
   readonly sender: ApiFunction;
   readonly sesEvents: ApiFunction;
   readonly deadLetterAlarm: cloudwatch.Alarm;
+  readonly dispatchDeadLetterAlarm: cloudwatch.Alarm;
   /** Notices still queued NOTICES_LATE_AFTER_HOURS after a run. */
   readonly lateAlarm: cloudwatch.Alarm;
   /** Bills a run could neither decide nor queue. */
   readonly dispatchFailedAlarm: cloudwatch.Alarm;
+  /** The fan-out failed (the day's run did not start), or came near its timeout. */
   readonly dispatcherAlarms: FunctionRunAlarms;
+  /** A shard's walk failed, or an invocation came near its timeout (it hands on at half). */
+  readonly dispatchWorkerAlarms: FunctionRunAlarms;
 
   constructor(scope: Construct, id: string, props: NoticePipelineProps) {
     super(scope, id);
@@ -86,13 +113,34 @@ export class NoticePipeline extends Construct {
       enforceSSL: true,
       // Longer than a sender's lease and six times its timeout (AWS's advice for Lambda consumers).
       visibilityTimeout: Duration.seconds(Math.max(6 * SENDER_TIMEOUT_SECONDS, 2 * SENDING_LEASE_SECONDS)),
-      retentionPeriod: Duration.days(4),
+      retentionPeriod: Duration.days(NOTICE_QUEUE_RETENTION_DAYS),
       // Throttled sends come back often before they go through; only real poison ends in the DLQ.
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: 10 },
     });
     Validations.of(this.deadLetterQueue).acknowledge({
       id: "AwsSolutions-SQS3",
       reason: "This is the dead-letter queue of the notice queue; it has no dead-letter queue of its own.",
+    });
+
+    this.dispatchDeadLetterQueue = new sqs.Queue(this, "DispatchDeadLetterQueue", {
+      queueName: `${prefix}-notices-dispatch-dlq`,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.dispatchDeadLetterQueue).acknowledge({
+      id: "AwsSolutions-SQS3",
+      reason: "This is the dead-letter queue of the dispatch queue; it has no dead-letter queue of its own.",
+    });
+    this.dispatchQueue = new sqs.Queue(this, "DispatchQueue", {
+      queueName: `${prefix}-notices-dispatch`,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // Six times the worker's timeout (AWS's advice for Lambda consumers): a task cut off comes back
+      // after it, from its own cursor.
+      visibilityTimeout: Duration.seconds(6 * DISPATCH_WORKER_TIMEOUT_SECONDS),
+      retentionPeriod: Duration.days(NOTICE_QUEUE_RETENTION_DAYS),
+      deadLetterQueue: { queue: this.dispatchDeadLetterQueue, maxReceiveCount: 5 },
     });
 
     const tableNames = {
@@ -108,6 +156,7 @@ export class NoticePipeline extends Construct {
       timeout: Duration,
       nist: Pick<ApiFunctionProps, "concurrency" | "withoutDeadLetterQueue">,
       extra: Record<string, string> = {},
+      memorySize?: number,
     ) =>
       new ApiFunction(this, `${key[0]?.toUpperCase()}${key.slice(1)}`, {
         stage,
@@ -117,6 +166,7 @@ export class NoticePipeline extends Construct {
         environment: { ...props.environment, ...extra },
         timeout,
         ...nist,
+        ...(memorySize !== undefined ? { memorySize } : {}),
       });
     const senderEnvironment = {
       [noticeEnv.queueUrl]: this.queue.queueUrl,
@@ -124,25 +174,51 @@ export class NoticePipeline extends Construct {
       [noticeEnv.senderConcurrency]: String(settings.maxConcurrency),
     };
 
+    // The fan-out only: a few SendMessageBatch calls, no table.
     this.dispatcher = fn(
       "dispatcher",
       DISPATCHER_TIMEOUT,
       {
         concurrency: {
           unreservedBecause:
-            "Invoked once a day by its schedule, or by an operator re-running a day; claims make overlapping " +
-            "runs harmless, and the sender's reserved concurrency, not the dispatcher's, protects SES.",
+            "Invoked once a day by its schedule, or by an operator re-running a day; it only puts one task " +
+            "per shard on the dispatch queue, and claims make overlapping runs harmless.",
         },
         withoutDeadLetterQueue:
-          "A failed run is alarmed (dispatcher failed) and re-run by the operator (RUNBOOK.md); the bills it " +
-          "did not settle stay pending and the next day's run catches up on them anyway.",
+          "The schedule retries a failed invocation 3 times; a run that still fails is alarmed (dispatcher " +
+          "failed) and re-run by the operator (RUNBOOK.md); its bills stay pending for the next run anyway.",
       },
-      senderEnvironment,
+      { [noticeEnv.dispatchQueueUrl]: this.dispatchQueue.queueUrl },
+    );
+    grantSendMessage(this.dispatcher.function, this.dispatchQueue);
+
+    // Memory sized by the notices-scale bench (BENCHMARKS.md, "Notices at scale"): the walk is CPU
+    // bound (the SDK's marshalling and signing), and Lambda gives CPU in proportion to memory.
+    this.dispatchWorker = fn(
+      "dispatchWorker",
+      DISPATCH_WORKER_TIMEOUT,
+      {
+        concurrency: {
+          unreservedBecause:
+            "Its event source runs at most one worker per shard (NOTICE_SHARDS); it writes on-demand tables " +
+            "and the notice queue, no quota downstream; the sender's reserved concurrency protects SES.",
+        },
+        withoutDeadLetterQueue:
+          "Fed by the dispatch queue, whose redrive policy moves a task that fails every receive to the " +
+          "dispatch dead-letter queue (alarmed); direct invocations are the operator's synchronous CLI.",
+      },
+      {
+        [noticeEnv.queueUrl]: this.queue.queueUrl,
+        [noticeEnv.dispatchQueueUrl]: this.dispatchQueue.queueUrl,
+        [noticeEnv.claimLeaseSeconds]: String(claimLeaseSeconds(stage.sesMaxSendRatePerSecond)),
+      },
+      DISPATCH_WORKER_MEMORY_MB,
     );
     // Pages through the pending bills (the pendingNotices index), reads their profiles in batches,
-    // claims each notice, settles the bills it decides (REMOVE noticeShard), queues the claimed ones.
+    // claims each notice, settles the bills it decides (REMOVE noticeShard), queues the claimed ones,
+    // and puts its continuation on the dispatch queue.
     applyGrants(
-      this.dispatcher.function,
+      this.dispatchWorker.function,
       {
         tables: {
           [billsTable.id]: { actions: ["UpdateItem"], queryIndexes: ["pendingNotices"] },
@@ -152,7 +228,12 @@ export class NoticePipeline extends Construct {
       },
       resources,
     );
-    grantSendMessage(this.dispatcher.function, this.queue);
+    grantSendMessage(this.dispatchWorker.function, this.queue);
+    grantSendMessage(this.dispatchWorker.function, this.dispatchQueue);
+    // One task at a time per worker; one worker per shard at most (the tasks of a day are that many).
+    this.dispatchWorker.function.addEventSource(
+      new SqsEventSource(this.dispatchQueue, { batchSize: 1, maxConcurrency: Math.max(2, NOTICE_SHARDS) }),
+    );
 
     this.sender = fn(
       "sender",
@@ -258,12 +339,30 @@ export class NoticePipeline extends Construct {
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
+    this.dispatchDeadLetterAlarm = new cloudwatch.Alarm(this, "DispatchDeadLetterAlarm", {
+      alarmName: `${prefix}-notices-dispatch-dead-letters`,
+      alarmDescription:
+        "A shard's dispatch task failed every try: its bills wait. Read the task, fix, redrive (or run `npm run notices -- --stage`).",
+      metric: this.dispatchDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(5),
+      }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
 
     this.dispatcherAlarms = new FunctionRunAlarms(this, "DispatcherAlarms", {
       fn: this.dispatcher.function,
       timeout: DISPATCHER_TIMEOUT,
       alarmNamePrefix: `${prefix}-${noticeFunctions.dispatcher.entry}`,
-      role: "the daily notice dispatcher",
+      role: "the daily notice dispatcher (the fan-out)",
+    });
+    this.dispatchWorkerAlarms = new FunctionRunAlarms(this, "DispatchWorkerAlarms", {
+      fn: this.dispatchWorker.function,
+      timeout: DISPATCH_WORKER_TIMEOUT,
+      alarmNamePrefix: `${prefix}-${noticeFunctions.dispatchWorker.entry}`,
+      role: "a notice dispatch worker (one shard's walk)",
     });
 
     this.dispatchFailedAlarm = new cloudwatch.Alarm(this, "DispatchFailedAlarm", {

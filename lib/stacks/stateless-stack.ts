@@ -224,6 +224,7 @@ export class StatelessStack extends Stack {
     const lasting = [
       ...this.apiAlarms.all,
       this.notices.deadLetterAlarm,
+      this.notices.dispatchDeadLetterAlarm,
       this.notices.lateAlarm,
       this.stepUp.deadLetterAlarm,
       this.stepUp.lateAlarm,
@@ -234,6 +235,7 @@ export class StatelessStack extends Stack {
     const events = [
       this.verificationAlarms.stepUpEntered,
       ...this.notices.dispatcherAlarms.all,
+      ...this.notices.dispatchWorkerAlarms.all,
       this.notices.dispatchFailedAlarm,
     ];
     for (const alarm of lasting) this.alarms.notify(alarm, { ok: true });
@@ -248,6 +250,7 @@ export class StatelessStack extends Stack {
         ...names.map((name) => ({ label: name, fn: this.functions[name].function })),
         { label: "authorizer", fn: this.authorizerFunction.function },
         { label: "notice dispatcher", fn: this.notices.dispatcher.function },
+        { label: "notice dispatch worker", fn: this.notices.dispatchWorker.function },
         { label: "notice sender", fn: this.notices.sender.function },
         { label: "SES events", fn: this.notices.sesEvents.function },
         { label: "step-up codes", fn: this.stepUp.sender.function },
@@ -255,6 +258,7 @@ export class StatelessStack extends Stack {
       ],
       deadLetterQueues: [
         { label: "notice dead letters", queue: this.notices.deadLetterQueue },
+        { label: "dispatch dead letters", queue: this.notices.dispatchDeadLetterQueue },
         { label: "step-up code dead letters", queue: this.stepUp.deadLetterQueue },
       ],
       alarms: [...lasting, ...events],

@@ -108,7 +108,9 @@ export const expectedAccess: Readonly<Record<string, ExpectedAccess>> = {
       "dynamodb:DeleteItem": "challengeStore().consume, which only the verification calls",
     },
   },
-  "notice-dispatcher": {
+  // The fan-out: one task per shard on the dispatch queue, no table.
+  "notice-dispatcher": {},
+  "notice-dispatch-worker": {
     tables: {
       "Bills/index/pendingNotices": ["Query"],
       // Settles a bill whose notice is decided (REMOVE noticeShard).

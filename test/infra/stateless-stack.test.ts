@@ -7,6 +7,7 @@ import { bundling } from "../../lambdas/definitions/bundling";
 import { DOCUMENTS_BUCKET_ENV } from "../../lambdas/definitions/documents";
 import { env } from "../../lambdas/definitions/environment";
 import { errors } from "../../lambdas/definitions/error-codes";
+import { DISPATCH_WORKER_MEMORY_MB } from "../../lambdas/definitions/notices";
 import { apiFunctions, type RouteDefinition, routes } from "../../lambdas/definitions/routes";
 import { accountsTable, billsTable, contractsTable, profilesTable } from "../../lambdas/definitions/tables";
 import { userPoolEnv } from "../../lambdas/definitions/user-pool";
@@ -76,7 +77,12 @@ describe.each(stageNames)("stateless stack, stage %s", (stageName) => {
       expect(fn.Properties.Runtime).toBe(bundling.runtime);
       expect(fn.Properties.Architectures).toEqual(["arm64"]);
       expect(fn.Properties.TracingConfig).toEqual({ Mode: "Active" });
-      expect(fn.Properties.MemorySize).toBe(512);
+      // 512 MB, except the dispatch worker, whose CPU-bound walk is sized by the notices-scale bench.
+      expect(fn.Properties.MemorySize).toBe(
+        String(fn.Properties.FunctionName).endsWith("-notice-dispatch-worker")
+          ? DISPATCH_WORKER_MEMORY_MB
+          : 512,
+      );
       expect(fn.Properties.Handler).toBe("index.handler");
       expect(fn.Properties.LoggingConfig).toEqual({ LogFormat: "JSON", LogGroup: expect.anything() });
     }

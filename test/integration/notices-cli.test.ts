@@ -44,11 +44,11 @@ describe("npm run notices", () => {
   });
 
   it("refuses a date that is not a real YYYY-MM-DD, or an unknown option, with the usage (exit 2)", () => {
-    for (const args of [["--date", "2026-02-30"], ["--now"]]) {
+    for (const args of [["--date", "2026-02-30"], ["--now"], ["--stage", "qa"], ["--stage"]]) {
       const { code, stdout, stderr } = cli(args);
       expect({ args, code }).toEqual({ args, code: 2 });
       expect(stdout).toBe("");
-      expect(stderr).toContain("usage: npm run notices -- [--date YYYY-MM-DD] [--dry-run]");
+      expect(stderr).toContain("usage: npm run notices -- [--date YYYY-MM-DD] [--dry-run] [--stage NAME]");
     }
   });
 

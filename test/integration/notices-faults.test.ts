@@ -286,6 +286,7 @@ function injector(seed: number) {
         shards: real.shards,
         page: (...a) => wrap("bills.page", () => real.page(...a)),
         get: (...a) => wrap("bills.get", () => real.get(...a)),
+        restore: (...a) => wrap("bills.restore", () => real.restore(...a)),
         settle: (...a) => wrap("bills.settle", () => real.settle(...a)),
       };
     },

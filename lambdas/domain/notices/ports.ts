@@ -23,6 +23,8 @@ export interface PendingBills {
   get(customerNumber: string, billId: string): Promise<NoticeBill | undefined>;
   /** The bill leaves the pending index (its notice is settled). */
   settle(customerNumber: string, billId: string): Promise<void>;
+  /** The bill returns to the pending index (a settle that ran ahead of a write that then failed). */
+  restore(customerNumber: string, billId: string): Promise<void>;
 }
 
 export interface NoticeProfiles {
@@ -30,7 +32,11 @@ export interface NoticeProfiles {
   get(customerNumber: string): Promise<NoticeProfile | undefined>;
 }
 
-export type ClaimResult = "claimed" | "already-sent" | "already-queued";
+/**
+ * `resumed`: this same run had claimed the bill already (a retry or continuation after a cut-off):
+ * claimed again, to be queued again, since the first claim may never have reached the queue.
+ */
+export type ClaimResult = "claimed" | "resumed" | "already-sent" | "already-queued";
 export type BeginResult =
   | { readonly status: "begun"; readonly owner: string }
   | { readonly status: "already-sent" }
@@ -39,7 +45,10 @@ export type BeginResult =
 
 /** The per-bill state machine: queued → sending (leased) → sent, or skipped. */
 export interface NoticeStates {
-  /** Conditional: only a bill never claimed, skipped, or whose lease ran out. */
+  /**
+   * Conditional: only a bill never claimed, skipped, whose lease ran out, or still QUEUED by this
+   * same run (`resumed`).
+   */
   claim(bill: NoticeBill, runId: string, now: Date): Promise<ClaimResult>;
   /** Conditional: queued, or sending with an expired lease. */
   beginSending(customerNumber: string, billId: string, now: Date): Promise<BeginResult>;

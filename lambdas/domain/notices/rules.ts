@@ -9,6 +9,12 @@ export type NoticeDecision =
   | "skipped-credit"
   /** Not (yet) ACTIVE with electronic billing, or the address bounced: may become eligible later. */
   | "skipped-inactive"
+  /**
+   * Not ACTIVE with electronic billing, and available before today: never eligible, because an
+   * activation or a switch to electronic bills from now on dates from today or later, after the
+   * bill. Counted as skipped-inactive, but settled at once instead of being re-read for a week.
+   */
+  | "skipped-paper"
   /** Available before the account's activation or its switch to electronic bills: never eligible. */
   | "skipped-before-activation"
   /** Older than the catch-up bound and never sent: settled without a notice. */
@@ -37,9 +43,11 @@ export function decide(
 ): NoticeDecision {
   if (bill.availableOn < addDays(today, -catchUpDays)) return "stale";
   if (bill.balanceCents < 0) return "skipped-credit";
-  if (profile?.status !== "ACTIVE" || profile.billing !== "electronic" || profile.emailUndeliverable) {
-    return "skipped-inactive";
+  if (profile?.status !== "ACTIVE" || profile.billing !== "electronic") {
+    return bill.availableOn < today ? "skipped-paper" : "skipped-inactive";
   }
+  // A bounced address may be cleared (support) without a new activation: the bill stays pending.
+  if (profile.emailUndeliverable) return "skipped-inactive";
   if (!profile.email || !profile.activatedAt) return "skipped-inactive";
   const activated = dateInTimeZone(new Date(profile.activatedAt));
   const electronic = profile.electronicSince ? dateInTimeZone(new Date(profile.electronicSince)) : activated;
@@ -49,8 +57,9 @@ export function decide(
 }
 
 /**
- * Whether the bill leaves the pending index after this decision. A bill of an inactive account
- * stays (it may become eligible within the catch-up bound, e.g. an activation later today).
+ * Whether the bill leaves the pending index after this decision. A bill of an inactive account that
+ * became available today stays (an activation later today makes it eligible); one of an earlier day
+ * is settled (skipped-paper).
  */
 export function settles(decision: NoticeDecision): boolean {
   return decision !== "skipped-inactive" && decision !== "eligible";

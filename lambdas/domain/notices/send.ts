@@ -80,8 +80,20 @@ export async function sendNotice(message: NoticeMessage, deps: SendDeps): Promis
   }
   // SES accepted the message. From here on, never release: record it, insisting, since a lost
   // record is the one way a second e-mail could go out (after the lease).
-  await persist(() => deps.states.markSent(customerNumber, billId, owner, messageId, deps.now()));
-  await deps.bills.settle(customerNumber, billId);
+  // The two writes are independent (a lost settle only costs a re-read: the next run finds the
+  // notice SENT and settles it), so they go at once: one round trip instead of two per notice.
+  const [marked, settled] = await Promise.allSettled([
+    persist(() => deps.states.markSent(customerNumber, billId, owner, messageId, deps.now())),
+    deps.bills.settle(customerNumber, billId),
+  ]);
+  if (marked.status === "rejected") {
+    // The e-mail went out but its record did not (the documented window): the bill goes back to the
+    // pending index, so that a later run finds it and records it, as when the settle came after.
+    if (settled.status === "fulfilled")
+      await deps.bills.restore(customerNumber, billId).catch(() => undefined);
+    throw marked.reason;
+  }
+  if (settled.status === "rejected") throw settled.reason;
   return "sent";
 }
 

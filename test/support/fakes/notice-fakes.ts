@@ -47,6 +47,7 @@ export type NoticeMethod =
   | "bills.page"
   | "bills.get"
   | "bills.settle"
+  | "bills.restore"
   | "profiles.getMany"
   | "profiles.get"
   | "states.claim"
@@ -199,6 +200,12 @@ function compareKeys(a: IndexKey, b: IndexKey): number {
 export function fakePendingBills(io: NoticeIo, options: { pageSize?: number; shards?: number } = {}) {
   const rows = new Map<string, BillRow>();
   const pageSize = options.pageSize ?? 500;
+  const shardOf = (bill: NoticeBill): string => {
+    const shards = options.shards ?? NOTICE_SHARDS;
+    return shards === NOTICE_SHARDS
+      ? noticeShard(bill.customerNumber, bill.billId)
+      : String(Number(noticeShard(bill.customerNumber, bill.billId)) % shards);
+  };
   const bills: PendingBills = {
     shards: options.shards ?? NOTICE_SHARDS,
     page: (shard, upTo, next) =>
@@ -223,6 +230,11 @@ export function fakePendingBills(io: NoticeIo, options: { pageSize?: number; sha
         const { noticeShard: _shard, ...bill } = row;
         return { ...bill };
       }),
+    restore: (customerNumber, billId) =>
+      io.run("bills.restore", () => {
+        const row = rows.get(billKey(customerNumber, billId));
+        if (row) row.noticeShard = shardOf(row);
+      }),
     settle: (customerNumber, billId) =>
       io.run("bills.settle", () => {
         const row = rows.get(billKey(customerNumber, billId));
@@ -234,12 +246,7 @@ export function fakePendingBills(io: NoticeIo, options: { pageSize?: number; sha
     rows,
     /** An import of the bill: the whole item replaced, back in the pending index. */
     put(bill: NoticeBill): void {
-      const shards = options.shards ?? NOTICE_SHARDS;
-      const shard =
-        shards === NOTICE_SHARDS
-          ? noticeShard(bill.customerNumber, bill.billId)
-          : String(Number(noticeShard(bill.customerNumber, bill.billId)) % shards);
-      rows.set(billKey(bill.customerNumber, bill.billId), { ...bill, noticeShard: shard });
+      rows.set(billKey(bill.customerNumber, bill.billId), { ...bill, noticeShard: shardOf(bill) });
     },
     isPending(customerNumber: string, billId: string): boolean {
       return rows.get(billKey(customerNumber, billId))?.noticeShard !== undefined;
@@ -327,9 +334,11 @@ export function fakeNoticeStates(io: NoticeIo) {
         const key = billKey(bill.customerNumber, bill.billId);
         const nowMs = now.getTime();
         const item = items.get(key);
+        const resumed = item?.state === "QUEUED" && item.runId === runId;
         const allowed =
           item === undefined ||
           item.state === "SKIPPED" ||
+          resumed ||
           ((item.state === "QUEUED" || item.state === "SENDING") && lessThan(item.leaseUntil, nowMs));
         if (!allowed) return item?.state === "SENT" ? "already-sent" : "already-queued";
         // UpdateItem SET: the attributes not named (sendOwner, sendAttempts, …) are kept.
@@ -343,7 +352,7 @@ export function fakeNoticeStates(io: NoticeIo) {
           claimedAt: now.toISOString(),
           leaseUntil: nowMs + CLAIM_LEASE_SECONDS * 1000,
         });
-        return "claimed";
+        return resumed ? "resumed" : "claimed";
       }),
 
     beginSending: (customerNumber, billId, now) =>

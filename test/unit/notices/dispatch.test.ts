@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { noticeShard } from "../../../lambdas/adapters/billing-items";
 import { CATCH_UP_DAYS, CLAIM_LEASE_SECONDS } from "../../../lambdas/definitions/notices";
+import { NOTICE_SHARDS } from "../../../lambdas/definitions/tables";
 import { addDays } from "../../../lambdas/domain/dates";
 import { type DispatchSummary, dispatchNotices } from "../../../lambdas/domain/notices/dispatch";
 import { billKey } from "../../../lambdas/domain/notices/ports";
@@ -60,6 +61,8 @@ describe("dispatchNotices: one pass", () => {
       skippedCredit: 1,
       skippedInactive: 4,
       alreadySent: 0,
+      alreadyQueued: 0,
+      resumed: 0,
       settledUnsent: 2,
       notQueued: 0,
       failed: 0,
@@ -102,7 +105,7 @@ describe("dispatchNotices: one pass", () => {
       perShard.set(shard, (perShard.get(shard) ?? 0) + 1);
     }
     const expectedPages = Array.from(
-      { length: 8 },
+      { length: NOTICE_SHARDS },
       (_, s) => Math.floor((perShard.get(String(s)) ?? 0) / 3) + 1,
     );
     expect(w.calls.filter((c) => c === "bills.page")).toHaveLength(expectedPages.reduce((a, b) => a + b, 0));
@@ -140,12 +143,17 @@ function dispatchWithProgress(w: NoticeWorld, seen: number[]): Promise<DispatchS
 }
 
 describe("dispatchNotices: re-runs, overlaps, refusals", () => {
-  it("re-run the same day before the senders ran: already-sent counts them, no new queue message", async () => {
+  it("re-run the same day before the senders ran: already-queued counts them (not already-sent), no new queue message", async () => {
     const w = noticeWorld();
     const { eligible } = seedEveryRule(w);
     await w.dispatch(TODAY);
     const again = await w.dispatch(TODAY);
-    expect(again).toMatchObject({ queued: 0, alreadySent: eligible.length, skippedInactive: 4 });
+    expect(again).toMatchObject({
+      queued: 0,
+      alreadyQueued: eligible.length,
+      alreadySent: 0,
+      skippedInactive: 4,
+    });
     expect(w.queue.accepted).toHaveLength(eligible.length);
   });
 
@@ -197,7 +205,8 @@ describe("dispatchNotices: re-runs, overlaps, refusals", () => {
     }
     const [a, b] = await Promise.all([w.dispatch(TODAY), w.dispatch(TODAY)]);
     expect(a.queued + b.queued).toBe(40);
-    expect(a.alreadySent + b.alreadySent).toBe(40);
+    expect(a.alreadyQueued + b.alreadyQueued).toBe(40);
+    expect(a.alreadySent + b.alreadySent).toBe(0);
     expect(queuedKeys(w).sort()).toEqual(keys.sort());
     await w.deliver();
     expect(w.mailer.sent).toHaveLength(40);
@@ -216,7 +225,7 @@ describe("dispatchNotices: re-runs, overlaps, refusals", () => {
 
     // Within the lease, a re-run sees it claimed (by the run whose message was lost).
     w.clock.advance(CLAIM_LEASE_SECONDS);
-    expect(await w.dispatch(TODAY)).toMatchObject({ queued: 0, alreadySent: 1 });
+    expect(await w.dispatch(TODAY)).toMatchObject({ queued: 0, alreadyQueued: 1, alreadySent: 0 });
     expect(w.queue.accepted).toHaveLength(0);
 
     // Past the lease, it is claimed and queued again, then sent once.
@@ -239,6 +248,8 @@ describe("dispatchNotices: re-runs, overlaps, refusals", () => {
       skippedCredit: 1,
       skippedInactive: 4,
       alreadySent: 0,
+      alreadyQueued: 0,
+      resumed: 0,
       settledUnsent: 2,
       notQueued: 0,
       failed: 0,

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { senderSettings } from "../../../lambdas/definitions/notices";
+import { NOTICE_SEND_MS, senderSettings } from "../../../lambdas/definitions/notices";
 import { pacer } from "../../../lambdas/domain/notices/pacer";
 
 /** "Sending respects the SES account's maximum send rate": the pacer and the sender settings. */
@@ -96,10 +96,12 @@ describe("pacer", () => {
   });
 });
 describe("senderSettings: event source settings from the SES maximum send rate", () => {
-  it("known stages: 1/s (dev, staging) and 14/s (prod)", () => {
+  it("known stages: 1/s (dev, staging) and 1,000/s (prod); enough senders for NOTICE_SEND_MS each", () => {
     expect(senderSettings(1)).toEqual({ batchSize: 2, maxConcurrency: 2 });
-    expect(senderSettings(14)).toEqual({ batchSize: 10, maxConcurrency: 2 });
-    expect(senderSettings(200)).toEqual({ batchSize: 10, maxConcurrency: 20 });
+    expect(senderSettings(14)).toEqual({ batchSize: 10, maxConcurrency: 3 });
+    expect(senderSettings(200)).toEqual({ batchSize: 10, maxConcurrency: 38 });
+    // 1,000/s × 150 ms = 150 notices in flight, with 25 % headroom.
+    expect(senderSettings(1000)).toEqual({ batchSize: 10, maxConcurrency: 188 });
   });
 
   it("for any rate: Lambda's limits hold and a batch takes at most ~5 s at the sender's share", () => {
@@ -107,7 +109,10 @@ describe("senderSettings: event source settings from the SES maximum send rate",
       fc.property(fc.integer({ min: 1, max: 5000 }), (rate) => {
         const { batchSize, maxConcurrency } = senderSettings(rate);
         expect(maxConcurrency).toBeGreaterThanOrEqual(2); // SQS event source minimum
-        expect(maxConcurrency).toBeLessThanOrEqual(50);
+        expect(maxConcurrency).toBeLessThanOrEqual(1000); // SQS event source maximum
+        // Keeping up: each sender handles one notice at a time (up to Lambda's maximum).
+        if (maxConcurrency < 1000)
+          expect((maxConcurrency * 1000) / NOTICE_SEND_MS).toBeGreaterThanOrEqual(rate);
         expect(batchSize).toBeGreaterThanOrEqual(1);
         expect(batchSize).toBeLessThanOrEqual(10);
         const perSender = rate / maxConcurrency;

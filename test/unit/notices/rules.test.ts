@@ -127,6 +127,7 @@ describe("decide: the notice rules", () => {
     const all: Record<NoticeDecision, boolean> = {
       eligible: false, // settled by the sender once the e-mail is recorded
       "skipped-inactive": false, // may become eligible later (activation, switch to electronic)
+      "skipped-paper": true, // available before today: a later activation dates from today or later
       "skipped-credit": true,
       "skipped-before-activation": true,
       stale: true,
