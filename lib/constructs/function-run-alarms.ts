@@ -18,8 +18,8 @@ export const NEAR_TIMEOUT_SHARE = 0.8;
 const PERIOD = Duration.minutes(5);
 
 /**
- * The alarms of a function that runs in the background (the notice dispatcher today; the
- * integrator applies it to each worker of a fan-out): it failed, or one of its runs took
+ * The alarms of a function that runs in the background (the notice dispatcher's fan-out and its
+ * dispatch workers): it failed, or one of its runs took
  * NEAR_TIMEOUT_SHARE of its timeout or more. Both fire and do not send OK: the next quiet period
  * says nothing about the run that failed.
  */
@@ -48,7 +48,7 @@ export class FunctionRunAlarms extends Construct {
       alarmName: `${alarmNamePrefix}-near-timeout`,
       alarmDescription:
         `A run of ${role} took ${Math.round(NEAR_TIMEOUT_SHARE * 100)} % of its ` +
-        `${props.timeout.toMinutes()}-minute timeout or more: a busier day will cut it off ` +
+        `${props.timeout.toSeconds()}-second timeout or more: a busier day will cut it off ` +
         "(RUNBOOK.md).",
       metric: fn.metricDuration({ period: PERIOD, statistic: cloudwatch.Stats.MAXIMUM }),
       threshold: limitMs,

@@ -68,11 +68,13 @@ describe.each(stageNames)("alarms, stage %s", (name) => {
     }
     expect(alarmNamed("notices-dead-letters").AlarmActions).toEqual([{ Ref: topicId }]);
     // OK as well, except where OK only means "nothing new for a while": an entry into step-up, a
-    // failed or long dispatcher run, a run's undecided bills.
+    // failed or long run of the dispatcher or of a dispatch worker, a run's undecided bills.
     const onlyFire = [
       "step-up-entered",
       "notice-dispatcher-failed",
       "notice-dispatcher-near-timeout",
+      "notice-dispatch-worker-failed",
+      "notice-dispatch-worker-near-timeout",
       "notices-dispatch-failed",
     ];
     for (const alarm of Object.values(alarms)) {
@@ -142,7 +144,7 @@ describe("metric names", () => {
       "step-up-codes",
       "enrollments",
       "confirmation",
-      "notice-dispatcher",
+      "notice-dispatch-worker",
       "notice-sender",
       "ses-events",
     ];
