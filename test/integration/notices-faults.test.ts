@@ -205,7 +205,10 @@ class InjectedFault extends Error {
 const RATES: Record<string, number> = {
   "dispatch bills.page": 0.003,
   "dispatch profiles.getMany": 0.003,
-  "dispatch states.claim": 0.002,
+  // A claim's fault fails that bill only (it stays pending), not the run. Rare enough to stay
+  // realistic, frequent enough to fire among the few hundred claims whatever the order: at 0.002
+  // (about one expected), the fan-out's fewer re-claims let a whole run go without one.
+  "dispatch states.claim": 0.01,
   "dispatch bills.settle": 0.001,
   "send states.beginSending": 0.03,
   "send states.markSent": 0.04,

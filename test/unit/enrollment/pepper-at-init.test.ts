@@ -2,6 +2,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-sec
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { localEnv } from "../../../lambdas/definitions/environment";
 import { tables } from "../../../lambdas/definitions/tables";
 
 /**
@@ -42,6 +43,10 @@ describe("the pepper read at init", () => {
   beforeEach(() => {
     vi.resetModules();
     for (const [name, value] of Object.entries(environment)) vi.stubEnv(name, value);
+    // A local key file wins over Secrets Manager: the integration tier's global setup sets these in
+    // the shared test process, where they would make these tests read a file instead.
+    vi.stubEnv(localEnv.pepperFile, undefined);
+    vi.stubEnv(localEnv.confirmationKeyFile, undefined);
     secrets = mockClient(SecretsManagerClient);
   });
   afterEach(() => {
