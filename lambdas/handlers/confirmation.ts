@@ -6,6 +6,7 @@ import { accountContacts, profileStore } from "../adapters/profile-store";
 import { runtimeConfig } from "../adapters/runtime-config";
 import { confirmationTokens } from "../adapters/security-store";
 import { sesClient, sesProfileCreatedNotifier } from "../adapters/ses-mailer";
+import * as codes from "../definitions/error-codes";
 import { enrollmentMetrics } from "../definitions/metrics";
 import { confirmationRequest } from "../definitions/request-schemas";
 import { ApiError } from "../domain/api-error";
@@ -34,7 +35,7 @@ export const handler = httpApi({ body: confirmationRequest }, async ({ body, eve
     sourceIp: event.requestContext?.identity?.sourceIp,
     requestId: event.requestContext?.requestId,
   });
-  if (result.outcome === "invalid-token") throw new ApiError("INVALID_TOKEN");
+  if (result.outcome === "invalid-token") throw new ApiError(codes.INVALID_TOKEN);
   metrics.addMetric(enrollmentMetrics.confirmed, MetricUnit.Count, 1);
   return { statusCode: 200, body: { status: "ACTIVE", billing: "electronic" } };
 });

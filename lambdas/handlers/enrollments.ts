@@ -8,6 +8,7 @@ import { profileStore } from "../adapters/profile-store";
 import { runtimeConfig } from "../adapters/runtime-config";
 import { confirmationTokens, verificationTokens } from "../adapters/security-store";
 import { sesClient, sesMailer } from "../adapters/ses-mailer";
+import * as codes from "../definitions/error-codes";
 import { enrollmentMetrics } from "../definitions/metrics";
 import { enrollmentRequest } from "../definitions/request-schemas";
 import { ApiError } from "../domain/api-error";
@@ -51,13 +52,13 @@ export const handler = httpApi({ body: enrollmentRequest }, async ({ body, event
         body: { customerNumber: result.customerNumber, email: result.email, status: result.status },
       };
     case "invalid-token":
-      throw new ApiError("INVALID_TOKEN");
+      throw new ApiError(codes.INVALID_TOKEN);
     case "already-enrolled":
-      throw new ApiError("ALREADY_ENROLLED");
+      throw new ApiError(codes.ALREADY_ENROLLED);
     case "in-progress":
-      throw new ApiError("ENROLLMENT_IN_PROGRESS", { headers: { "Retry-After": "5" } });
+      throw new ApiError(codes.ENROLLMENT_IN_PROGRESS, { headers: { "Retry-After": "5" } });
     case "too-many-enrollments":
-      throw new ApiError("TOO_MANY_ENROLLMENTS", {
+      throw new ApiError(codes.TOO_MANY_ENROLLMENTS, {
         headers: { "Retry-After": String(result.retryAfterSeconds) },
       });
   }

@@ -4,6 +4,7 @@ import { documentLinksFromEnv } from "../adapters/document-links";
 import { documentClient } from "../adapters/dynamodb";
 import { metrics } from "../adapters/observability";
 import { runtimeConfig } from "../adapters/runtime-config";
+import * as codes from "../definitions/error-codes";
 import { billsQuery } from "../definitions/request-schemas";
 import { ApiError } from "../domain/api-error";
 import { getBill, listBills } from "../domain/customer/me";
@@ -32,7 +33,7 @@ export const handler = httpApi({}, async ({ event, pathParameters }) => {
     return { statusCode: 200, body };
   }
   const bill = await getBill(customerNumber, billId, deps);
-  if (bill === null) throw new ApiError("NOT_FOUND");
+  if (bill === null) throw new ApiError(codes.NOT_FOUND);
   metrics.addMetric(bill.documentUrl ? "BillDocumentLinked" : "BillViewed", MetricUnit.Count, 1);
   return { statusCode: 200, body: bill };
 });

@@ -9,6 +9,7 @@ import { sesClient, sesProfileRemovedNotifier } from "../adapters/ses-mailer";
 import { cognitoUserLocales } from "../adapters/user-locales";
 import { cognitoUserSessions } from "../adapters/user-sessions";
 import { localEnv } from "../definitions/environment";
+import * as codes from "../definitions/error-codes";
 import { meUpdateRequest } from "../definitions/request-schemas";
 import { SIGN_OUT_PATH } from "../definitions/routes";
 import { ApiError } from "../domain/api-error";
@@ -51,7 +52,7 @@ export const handler = httpApi({}, async ({ event }) => {
   const customerNumber = signedInCustomer(event);
   if (event.resource === SIGN_OUT_PATH) {
     const signedOut = await signOutEverywhere(customerNumber, { ...deps, sessions: sessions() });
-    if (!signedOut) throw new ApiError("FORBIDDEN");
+    if (!signedOut) throw new ApiError(codes.FORBIDDEN);
     logger.info("signed out everywhere", {
       audit: "sign-out",
       customer: maskCustomerNumber(customerNumber),
@@ -72,13 +73,13 @@ export const handler = httpApi({}, async ({ event }) => {
   }
   if (event.httpMethod !== "PATCH") {
     const me = await getMe(customerNumber, deps);
-    if (me === null) throw new ApiError("FORBIDDEN");
+    if (me === null) throw new ApiError(codes.FORBIDDEN);
     metrics.addMetric("ProfileViewed", MetricUnit.Count, 1);
     return { statusCode: 200, body: me };
   }
   const changes = parseBody(event, meUpdateRequest);
   const me = await updateMe(customerNumber, changes, deps);
-  if (me === null) throw new ApiError("FORBIDDEN");
+  if (me === null) throw new ApiError(codes.FORBIDDEN);
   // The audit trail of preference changes (the notices depend on billing).
   logger.info("profile preferences", {
     audit: "preferences",

@@ -9,6 +9,7 @@ import { loadPepper, prefetchPepper } from "../adapters/pepper";
 import { accountDirectory } from "../adapters/profile-store";
 import { runtimeConfig } from "../adapters/runtime-config";
 import { attemptLimiter, challengeStore, verificationTokens } from "../adapters/security-store";
+import * as codes from "../definitions/error-codes";
 import { verificationMetrics } from "../definitions/metrics";
 import { challengeCodeRequest, verificationRequest } from "../definitions/request-schemas";
 import { ApiError } from "../domain/api-error";
@@ -131,15 +132,15 @@ const verify = httpApi({ body: verificationRequest }, async ({ body, event }) =>
       return verified(result);
     case "failed":
       metrics.addMetric(verificationMetrics.failed, MetricUnit.Count, 1);
-      throw new ApiError("VERIFICATION_FAILED");
+      throw new ApiError(codes.VERIFICATION_FAILED);
     case "locked":
       metrics.addMetric(verificationMetrics.lockedOut, MetricUnit.Count, 1);
-      throw new ApiError("TOO_MANY_ATTEMPTS", {
+      throw new ApiError(codes.TOO_MANY_ATTEMPTS, {
         headers: { "Retry-After": String(result.retryAfterSeconds) },
       });
     case "already-enrolled":
       metrics.addMetric(verificationMetrics.alreadyEnrolled, MetricUnit.Count, 1);
-      throw new ApiError("ALREADY_ENROLLED");
+      throw new ApiError(codes.ALREADY_ENROLLED);
     case "challenge":
       // The same answer whether the data matched or not; a mismatch still counts as a failure.
       metrics.addMetric(verificationMetrics.stepUp, MetricUnit.Count, 1);
@@ -188,9 +189,9 @@ const answer = httpApi({ body: challengeCodeRequest }, async ({ body, pathParame
       return verified(result);
     case "failed":
       metrics.addMetric(verificationMetrics.stepUpCodeFailed, MetricUnit.Count, 1);
-      throw new ApiError("VERIFICATION_FAILED");
+      throw new ApiError(codes.VERIFICATION_FAILED);
     case "already-enrolled":
-      throw new ApiError("ALREADY_ENROLLED");
+      throw new ApiError(codes.ALREADY_ENROLLED);
   }
 });
 
