@@ -5,26 +5,28 @@ import { enrollmentEmailQuota } from "../adapters/enrollment-quota";
 import { logger, maskCustomerNumber, metrics } from "../adapters/observability";
 import { loadConfirmationKey } from "../adapters/pepper";
 import { profileStore } from "../adapters/profile-store";
-import { runtimeConfig } from "../adapters/runtime-config";
+import { customerFacing, sesSettings, tableNames, userPoolId } from "../adapters/runtime-config";
 import { confirmationTokens, verificationTokens } from "../adapters/security-store";
 import { sesClient, sesMailer } from "../adapters/ses-mailer";
 import * as codes from "../definitions/error-codes";
 import { enrollmentMetrics } from "../definitions/metrics";
 import { enrollmentRequest } from "../definitions/request-schemas";
+import { profilesTable, securityTable } from "../definitions/tables";
 import { ApiError } from "../domain/api-error";
 import { ENROLLMENT_EMAIL_QUOTA, enroll } from "../domain/enrollment/enroll";
 import { httpApi } from "../middleware/http-api";
 
-const config = runtimeConfig();
+const tables = tableNames({ profiles: profilesTable, security: securityTable });
+const { webBaseUrl, supportPhone } = customerFacing();
 const client = documentClient();
 const deps = {
-  verificationTokens: verificationTokens(client, config.tables.security),
-  confirmationTokens: confirmationTokens(client, config.tables.security),
-  profiles: profileStore(client, config.tables.profiles),
-  identity: cognitoIdentity(cognitoClient(), config.userPoolId()),
-  mailer: sesMailer(sesClient(), { ...config.ses, supportPhone: config.supportPhone }),
-  emailQuota: enrollmentEmailQuota(client, config.tables.security, ENROLLMENT_EMAIL_QUOTA),
-  webBaseUrl: config.webBaseUrl,
+  verificationTokens: verificationTokens(client, tables.security),
+  confirmationTokens: confirmationTokens(client, tables.security),
+  profiles: profileStore(client, tables.profiles),
+  identity: cognitoIdentity(cognitoClient(), userPoolId()),
+  mailer: sesMailer(sesClient(), { ...sesSettings(), supportPhone }),
+  emailQuota: enrollmentEmailQuota(client, tables.security, ENROLLMENT_EMAIL_QUOTA),
+  webBaseUrl,
   now: () => new Date(),
 };
 
