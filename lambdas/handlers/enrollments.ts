@@ -1,5 +1,5 @@
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
-import { cognitoClient, cognitoIdentity } from "../adapters/cognito-identity";
+import { cognitoClient, cognitoUsers } from "../adapters/cognito-identity";
 import { documentClient } from "../adapters/dynamodb";
 import { enrollmentEmailQuota } from "../adapters/enrollment-quota";
 import { logger, maskCustomerNumber, metrics } from "../adapters/observability";
@@ -23,7 +23,7 @@ const deps = {
   verificationTokens: verificationTokens(client, tables.security),
   confirmationTokens: confirmationTokens(client, tables.security),
   profiles: profileStore(client, tables.profiles),
-  identity: cognitoIdentity(cognitoClient(), userPoolId()),
+  identity: cognitoUsers(cognitoClient(), userPoolId()),
   mailer: sesMailer(sesClient(), { ...sesSettings(), supportPhone }),
   emailQuota: enrollmentEmailQuota(client, tables.security, ENROLLMENT_EMAIL_QUOTA),
   webBaseUrl,

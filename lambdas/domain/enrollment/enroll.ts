@@ -13,8 +13,8 @@ import { expireEnrollment } from "./expire-enrollments";
 import type {
   ConfirmationTokens,
   EnrollmentEmailQuota,
+  EnrollmentIdentity,
   EnrollmentLock,
-  IdentityProvider,
   Mailer,
   Profile,
   ProfileStatus,
@@ -51,7 +51,7 @@ export interface EnrollmentDeps {
   readonly verificationTokens: VerificationTokens;
   readonly confirmationTokens: ConfirmationTokens;
   readonly profiles: ProfileStore;
-  readonly identity: IdentityProvider;
+  readonly identity: EnrollmentIdentity;
   readonly mailer: Mailer;
   readonly emailQuota: EnrollmentEmailQuota;
   /** The current key of the confirmation tokens (tokens.ts), never the pepper. */

@@ -1,6 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { CONFIRMATION_TTL_SECONDS, ENROLLMENT_LOCK_SECONDS } from "../../definitions/limits";
-import type { IdentityProvider, PendingEnrollments, Profile, ProfileStore } from "./ports";
+import type {
+  EnrollmentIdentity,
+  IdentityProvider,
+  PendingEnrollments,
+  Profile,
+  ProfileStore,
+} from "./ports";
 
 /** What deleting an account's users needs of the user pool. */
 export type AccountUsers = Pick<IdentityProvider, "customerNumberOf" | "deleteUser"> & {
@@ -15,7 +21,7 @@ export type AccountUsers = Pick<IdentityProvider, "customerNumberOf" | "deleteUs
 
 export interface ExpiryDeps {
   readonly profiles: ProfileStore;
-  readonly identity: IdentityProvider;
+  readonly identity: EnrollmentIdentity;
 }
 
 export type ExpiryOutcome = "expired" | "kept";

@@ -197,6 +197,9 @@ export interface IdentityProvider {
   markEmailVerified(email: string): Promise<boolean>;
 }
 
+/** What an enrollment (and the expiry it may run) asks of the user pool: all but the confirmation's call. */
+export type EnrollmentIdentity = Omit<IdentityProvider, "markEmailVerified">;
+
 export interface ConfirmationMail {
   readonly to: string;
   readonly language: Language;
