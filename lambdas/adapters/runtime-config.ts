@@ -1,4 +1,4 @@
-import { env } from "../definitions/environment";
+import * as env from "../definitions/environment";
 import { DEFAULT_SUPPORT_PHONE, DEFAULT_WEB_ORIGIN } from "../definitions/limits";
 import { noticeEnv } from "../definitions/notice-env";
 import {

@@ -3,7 +3,7 @@ import httpHeaderNormalizer from "@middy/http-header-normalizer";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import type * as z from "zod/v4/core";
 import { logger } from "../adapters/observability";
-import { env } from "../definitions/environment";
+import * as env from "../definitions/environment";
 import * as codes from "../definitions/error-codes";
 import { DEFAULT_SUPPORT_PHONE, DEFAULT_WEB_ORIGIN, MAX_BODY_BYTES } from "../definitions/limits";
 import { corsAllowedHeaders, corsExposedHeaders } from "../definitions/routes";
