@@ -45,20 +45,4 @@ export const env = {
 
 export type EnvName = (typeof env)[keyof typeof env];
 
-/**
- * Variables that only the local stack sets (never the CDK): in AWS their absence selects the real
- * services (the Cognito issuer of the user pool, the documents bucket).
- */
-export const localEnv = {
-  /** The emulator's token issuer (`http://localhost:PORT/POOL_ID`); its JWKS is under it. */
-  tokenIssuer: "LOCAL_TOKEN_ISSUER",
-  /** The local API's base URL, that document links point at. */
-  apiUrl: "LOCAL_API_URL",
-  /** The folder the local API serves documents from (the stand-in for the documents bucket). */
-  documentsDir: "LOCAL_DOCUMENTS_DIR",
-  /** The file holding the HMAC key of local document links. */
-  documentsKeyFile: "LOCAL_DOCUMENTS_KEY_FILE",
-  /** The files standing in for the stage's pepper and confirmation-key secrets (.local/). */
-  pepperFile: "PEPPER_FILE",
-  confirmationKeyFile: "CONFIRMATION_KEY_FILE",
-} as const;
+export { localEnv } from "./local-environment";
