@@ -4,7 +4,7 @@ import { documentClient } from "../adapters/dynamodb";
 import { enrollmentEmailQuota } from "../adapters/enrollment-quota";
 import { logger, maskCustomerNumber, metrics } from "../adapters/observability";
 import { loadConfirmationKey } from "../adapters/pepper";
-import { profileStore } from "../adapters/profile-store";
+import { enrollmentProfiles } from "../adapters/profile-store";
 import { customerFacing, sesSettings, tableNames, userPoolId } from "../adapters/runtime-config";
 import { confirmationTokens, verificationTokens } from "../adapters/security-store";
 import { sesClient, sesMailer } from "../adapters/ses-mailer";
@@ -22,7 +22,7 @@ const client = documentClient();
 const deps = {
   verificationTokens: verificationTokens(client, tables.security),
   confirmationTokens: confirmationTokens(client, tables.security),
-  profiles: profileStore(client, tables.profiles),
+  profiles: enrollmentProfiles(client, tables.profiles),
   identity: cognitoUsers(cognitoClient(), userPoolId()),
   mailer: sesMailer(sesClient(), { ...sesSettings(), supportPhone }),
   emailQuota: enrollmentEmailQuota(client, tables.security, ENROLLMENT_EMAIL_QUOTA),

@@ -15,10 +15,10 @@ import type {
   EnrollmentEmailQuota,
   EnrollmentIdentity,
   EnrollmentLock,
+  EnrollmentProfiles,
   Mailer,
   Profile,
   ProfileStatus,
-  ProfileStore,
   VerificationTokens,
 } from "./ports";
 import { confirmationToken, isWellFormedToken, tokenHash } from "./tokens";
@@ -50,7 +50,7 @@ export type EnrollmentOutcome =
 export interface EnrollmentDeps {
   readonly verificationTokens: VerificationTokens;
   readonly confirmationTokens: ConfirmationTokens;
-  readonly profiles: ProfileStore;
+  readonly profiles: EnrollmentProfiles;
   readonly identity: EnrollmentIdentity;
   readonly mailer: Mailer;
   readonly emailQuota: EnrollmentEmailQuota;

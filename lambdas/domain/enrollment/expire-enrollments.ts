@@ -2,10 +2,10 @@ import { randomUUID } from "node:crypto";
 import { CONFIRMATION_TTL_SECONDS, ENROLLMENT_LOCK_SECONDS } from "../../definitions/limits";
 import type {
   EnrollmentIdentity,
+  EnrollmentProfiles,
   IdentityProvider,
   PendingEnrollments,
   Profile,
-  ProfileStore,
 } from "./ports";
 
 /** What deleting an account's users needs of the user pool. */
@@ -20,7 +20,7 @@ export type AccountUsers = Pick<IdentityProvider, "customerNumberOf" | "deleteUs
  */
 
 export interface ExpiryDeps {
-  readonly profiles: ProfileStore;
+  readonly profiles: EnrollmentProfiles;
   readonly identity: EnrollmentIdentity;
 }
 
