@@ -4,7 +4,7 @@ import { documentClient } from "../adapters/dynamodb";
 import { logger, metrics } from "../adapters/observability";
 import { accountContacts, profileStore } from "../adapters/profile-store";
 import { runtimeConfig } from "../adapters/runtime-config";
-import { confirmationTokens } from "../adapters/security-store";
+import { confirmationTokenReader } from "../adapters/security-store";
 import { sesClient, sesProfileCreatedNotifier } from "../adapters/ses-mailer";
 import * as codes from "../definitions/error-codes";
 import { enrollmentMetrics } from "../definitions/metrics";
@@ -16,7 +16,7 @@ import { httpApi } from "../middleware/http-api";
 const config = runtimeConfig();
 const client = documentClient();
 const deps = {
-  confirmationTokens: confirmationTokens(client, config.tables.security),
+  confirmationTokens: confirmationTokenReader(client, config.tables.security),
   profiles: profileStore(client, config.tables.profiles),
   identity: cognitoIdentity(cognitoClient(), config.userPoolId()),
   now: () => new Date(),

@@ -6,7 +6,7 @@ import { logger, maskCustomerNumber, metrics } from "../adapters/observability";
 import { loadConfirmationKey } from "../adapters/pepper";
 import { enrollmentProfiles } from "../adapters/profile-store";
 import { customerFacing, sesSettings, tableNames, userPoolId } from "../adapters/runtime-config";
-import { confirmationTokens, verificationTokens } from "../adapters/security-store";
+import { confirmationTokenWriter, verificationTokenConsumer } from "../adapters/security-store";
 import { sesClient, sesMailer } from "../adapters/ses-mailer";
 import * as codes from "../definitions/error-codes";
 import { enrollmentMetrics } from "../definitions/metrics";
@@ -20,8 +20,8 @@ const tables = tableNames({ profiles: profilesTable, security: securityTable });
 const { webBaseUrl, supportPhone } = customerFacing();
 const client = documentClient();
 const deps = {
-  verificationTokens: verificationTokens(client, tables.security),
-  confirmationTokens: confirmationTokens(client, tables.security),
+  verificationTokens: verificationTokenConsumer(client, tables.security),
+  confirmationTokens: confirmationTokenWriter(client, tables.security),
   profiles: enrollmentProfiles(client, tables.profiles),
   identity: cognitoUsers(cognitoClient(), userPoolId()),
   mailer: sesMailer(sesClient(), { ...sesSettings(), supportPhone }),

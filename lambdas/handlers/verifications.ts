@@ -8,7 +8,7 @@ import { logger, maskCustomerNumber, metrics } from "../adapters/observability";
 import { loadPepper, prefetchPepper } from "../adapters/pepper";
 import { accountDirectory } from "../adapters/profile-store";
 import { stepUpQueueUrl, tableNames, verificationLimits } from "../adapters/runtime-config";
-import { attemptLimiter, challengeStore, verificationTokens } from "../adapters/security-store";
+import { attemptLimiter, challengeStore, verificationTokenIssuer } from "../adapters/security-store";
 import * as codes from "../definitions/error-codes";
 import { verificationMetrics } from "../definitions/metrics";
 import { challengeCodeRequest, verificationRequest } from "../definitions/request-schemas";
@@ -35,7 +35,7 @@ prefetchPepper((error) =>
 const client = documentClient();
 const limiter = attemptLimiter(client, tables.security, limits);
 const directory = accountDirectory(client, tables);
-const tokens = verificationTokens(client, tables.security);
+const tokens = verificationTokenIssuer(client, tables.security);
 const stepUp = {
   budget: failureBudget(client, tables.security, {
     perHour: limits.globalFailuresPerHour,

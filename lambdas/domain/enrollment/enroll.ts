@@ -48,8 +48,8 @@ export type EnrollmentOutcome =
   | { readonly outcome: "too-many-enrollments"; readonly retryAfterSeconds: number };
 
 export interface EnrollmentDeps {
-  readonly verificationTokens: VerificationTokens;
-  readonly confirmationTokens: ConfirmationTokens;
+  readonly verificationTokens: Pick<VerificationTokens, "consume">;
+  readonly confirmationTokens: Pick<ConfirmationTokens, "store">;
   readonly profiles: EnrollmentProfiles;
   readonly identity: EnrollmentIdentity;
   readonly mailer: Mailer;
