@@ -3,26 +3,28 @@ import { cognitoClient, cognitoIdentity } from "../adapters/cognito-identity";
 import { documentClient } from "../adapters/dynamodb";
 import { logger, metrics } from "../adapters/observability";
 import { accountContacts, profileStore } from "../adapters/profile-store";
-import { runtimeConfig } from "../adapters/runtime-config";
+import { customerFacing, sesSettings, tableNames, userPoolId } from "../adapters/runtime-config";
 import { confirmationTokenReader } from "../adapters/security-store";
 import { sesClient, sesProfileCreatedNotifier } from "../adapters/ses-mailer";
 import * as codes from "../definitions/error-codes";
 import { enrollmentMetrics } from "../definitions/metrics";
 import { confirmationRequest } from "../definitions/request-schemas";
+import { accountsTable, profilesTable, securityTable } from "../definitions/tables";
 import { ApiError } from "../domain/api-error";
 import { confirmEmail } from "../domain/enrollment/confirm-email";
 import { httpApi } from "../middleware/http-api";
 
-const config = runtimeConfig();
+const tables = tableNames({ accounts: accountsTable, profiles: profilesTable, security: securityTable });
+const { supportPhone } = customerFacing();
 const client = documentClient();
 const deps = {
-  confirmationTokens: confirmationTokenReader(client, config.tables.security),
-  profiles: profileStore(client, config.tables.profiles),
-  identity: cognitoIdentity(cognitoClient(), config.userPoolId()),
+  confirmationTokens: confirmationTokenReader(client, tables.security),
+  profiles: profileStore(client, tables.profiles),
+  identity: cognitoIdentity(cognitoClient(), userPoolId()),
   now: () => new Date(),
   profileCreated: {
-    contacts: accountContacts(client, config.tables.accounts),
-    notifier: sesProfileCreatedNotifier(sesClient(), { ...config.ses, supportPhone: config.supportPhone }),
+    contacts: accountContacts(client, tables.accounts),
+    notifier: sesProfileCreatedNotifier(sesClient(), { ...sesSettings(), supportPhone }),
   },
 };
 
