@@ -11,6 +11,7 @@ import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { CUSTOMER_NUMBER_CLAIM, cognitoLocale } from "../definitions/user-pool";
 import {
   DependencyUnavailableError,
+  type EnrollmentIdentity,
   type IdentityProvider,
   PasswordRejectedError,
 } from "../domain/enrollment/ports";
@@ -50,10 +51,7 @@ const isNotFound = (error: unknown) => (error as { name?: string })?.name === "U
  * Customers in the user pool: the e-mail is the sign-in name, `custom:customerNumber` links the user
  * to its account and is set once at creation (immutable; no app client may write it).
  */
-export function cognitoIdentity(
-  client: CognitoIdentityProviderClient,
-  userPoolId: string,
-): IdentityProvider & { disableUser(email: string): Promise<void> } {
+export function cognitoUsers(client: CognitoIdentityProviderClient, userPoolId: string): EnrollmentIdentity {
   return {
     async createUser(email, customerNumber, language) {
       try {
@@ -109,6 +107,20 @@ export function cognitoIdentity(
         if (!isNotFound(error)) translate(error);
       }
     },
+  };
+}
+
+/**
+ * The user pool as confirmation and removal use it too: the enrollment's calls, and marking the
+ * address verified or disabling a user. Apart from cognitoUsers so that the enrollments function
+ * bundles neither these methods nor their commands' schemas.
+ */
+export function cognitoIdentity(
+  client: CognitoIdentityProviderClient,
+  userPoolId: string,
+): IdentityProvider & { disableUser(email: string): Promise<void> } {
+  return {
+    ...cognitoUsers(client, userPoolId),
 
     /** The user can no longer sign in (nor refresh); harmless for a user that does not exist. */
     async disableUser(email: string) {

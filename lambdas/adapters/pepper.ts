@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { env, localEnv } from "../definitions/environment";
+import * as env from "../definitions/environment";
+import * as localEnv from "../definitions/local-environment";
 import { DependencyUnavailableError } from "../domain/enrollment/ports";
 import { currentKey, decodeKeyRing, type KeyRing } from "../domain/key-ring";
 

@@ -6,6 +6,7 @@ import type {
   AccountContacts,
   AccountDirectory,
   AccountSecrets,
+  EnrollmentProfiles,
   PendingEnrollments,
   Profile,
   ProfileStore,
@@ -39,7 +40,8 @@ const NOT_ENROLLED =
   "#status, email, #language, confirmationTokenHash, pendingSince, pendingEmail, pendingLanguage, " +
   "completedEnrollmentId, emailSentFor";
 
-export function profileStore(client: DynamoDBDocumentClient, table: string): ProfileStore {
+/** The profile as an enrollment (and the expiry it may run) writes it: all but the confirmation's write. */
+export function enrollmentProfiles(client: DynamoDBDocumentClient, table: string): EnrollmentProfiles {
   const get = async (customerNumber: string) => {
     const out = await client.send(
       new GetCommand({ TableName: table, Key: { customerNumber }, ConsistentRead: true }),
@@ -219,35 +221,6 @@ export function profileStore(client: DynamoDBDocumentClient, table: string): Pro
         });
     },
 
-    async activate(customerNumber, confirmationTokenHash, now) {
-      try {
-        await client.send(
-          new UpdateCommand({
-            TableName: table,
-            Key: { customerNumber },
-            // Out of the pending index: an ACTIVE profile never expires.
-            UpdateExpression:
-              "SET #status = :active, billing = :electronic, activatedAt = :iso, electronicSince = :iso, emailVerified = :true " +
-              "REMOVE pendingSince",
-            ConditionExpression:
-              "confirmationTokenHash = :hash AND attribute_not_exists(pendingEmail) AND #status <> :active",
-            ExpressionAttributeNames: { "#status": "status" },
-            ExpressionAttributeValues: {
-              ":active": "ACTIVE",
-              ":electronic": "electronic",
-              ":iso": now.toISOString(),
-              ":true": true,
-              ":hash": confirmationTokenHash,
-            },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailure(error)) return false;
-        throw error;
-      }
-    },
-
     async beginExpiry(customerNumber, lock, now, startedBy, lockSeconds) {
       const nowMs = now.getTime();
       try {
@@ -294,6 +267,45 @@ export function profileStore(client: DynamoDBDocumentClient, table: string): Pro
         return true;
       } catch (error) {
         // The lock ran out and an enrollment took the account meanwhile: the profile is its now.
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
+    },
+  };
+}
+
+/**
+ * The whole profile store: the enrollment's writes and the confirmation's. Apart from
+ * enrollmentProfiles so that the enrollments function bundles no activation.
+ */
+export function profileStore(client: DynamoDBDocumentClient, table: string): ProfileStore {
+  return {
+    ...enrollmentProfiles(client, table),
+
+    async activate(customerNumber, confirmationTokenHash, now) {
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: { customerNumber },
+            // Out of the pending index: an ACTIVE profile never expires.
+            UpdateExpression:
+              "SET #status = :active, billing = :electronic, activatedAt = :iso, electronicSince = :iso, emailVerified = :true " +
+              "REMOVE pendingSince",
+            ConditionExpression:
+              "confirmationTokenHash = :hash AND attribute_not_exists(pendingEmail) AND #status <> :active",
+            ExpressionAttributeNames: { "#status": "status" },
+            ExpressionAttributeValues: {
+              ":active": "ACTIVE",
+              ":electronic": "electronic",
+              ":iso": now.toISOString(),
+              ":true": true,
+              ":hash": confirmationTokenHash,
+            },
+          }),
+        );
+        return true;
+      } catch (error) {
         if (isConditionFailure(error)) return false;
         throw error;
       }

@@ -197,7 +197,15 @@ export function attemptLimiter(
   };
 }
 
-export function verificationTokens(client: DynamoDBDocumentClient, table: string): VerificationTokens {
+/*
+ * Each token store's writer and reader apart: a function bundles the calls it makes (verifications
+ * issues, enrollments consumes and stores, confirmation finds), not the other function's.
+ */
+
+export function verificationTokenIssuer(
+  client: DynamoDBDocumentClient,
+  table: string,
+): Pick<VerificationTokens, "issue"> {
   return {
     async issue(hash, customerNumber, expiresAt) {
       await client.send(
@@ -213,6 +221,14 @@ export function verificationTokens(client: DynamoDBDocumentClient, table: string
         }),
       );
     },
+  };
+}
+
+export function verificationTokenConsumer(
+  client: DynamoDBDocumentClient,
+  table: string,
+): Pick<VerificationTokens, "consume"> {
+  return {
     async consume(hash, email, now) {
       try {
         const out = await client.send(
@@ -235,7 +251,14 @@ export function verificationTokens(client: DynamoDBDocumentClient, table: string
   };
 }
 
-export function confirmationTokens(client: DynamoDBDocumentClient, table: string): ConfirmationTokens {
+export function verificationTokens(client: DynamoDBDocumentClient, table: string): VerificationTokens {
+  return { ...verificationTokenIssuer(client, table), ...verificationTokenConsumer(client, table) };
+}
+
+export function confirmationTokenWriter(
+  client: DynamoDBDocumentClient,
+  table: string,
+): Pick<ConfirmationTokens, "store"> {
   return {
     async store(hash, customerNumber, expiresAt) {
       // The same enrollment derives the same token: a retry rewrites the same item.
@@ -251,6 +274,14 @@ export function confirmationTokens(client: DynamoDBDocumentClient, table: string
         }),
       );
     },
+  };
+}
+
+export function confirmationTokenReader(
+  client: DynamoDBDocumentClient,
+  table: string,
+): Pick<ConfirmationTokens, "find"> {
+  return {
     async find(hash, now) {
       const out = await client.send(
         new GetCommand({ TableName: table, Key: { pk: `CTOKEN#${hash}` }, ConsistentRead: true }),
@@ -260,6 +291,10 @@ export function confirmationTokens(client: DynamoDBDocumentClient, table: string
       return String(item.customerNumber);
     },
   };
+}
+
+export function confirmationTokens(client: DynamoDBDocumentClient, table: string): ConfirmationTokens {
+  return { ...confirmationTokenWriter(client, table), ...confirmationTokenReader(client, table) };
 }
 
 /** Step-up challenges: `CHALLENGE#<hash of the id>`; the code is derived, never stored. */

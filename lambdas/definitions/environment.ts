@@ -1,43 +1,48 @@
 /**
  * Names of the environment variables the functions read. The CDK function construct sets them
  * from the stage config, the local stack from its own settings; the handlers read them here.
+ *
+ * One constant per name, and the record `env` of them all (the CDK and the tests list every name):
+ * a function reads the names as a namespace (`import * as env`), so that it bundles the names it
+ * reads, not every function's.
  */
+export const stage = "STAGE";
+export const webOrigin = "WEB_ORIGIN";
+export const webBaseUrl = "WEB_BASE_URL";
+export const supportPhone = "SUPPORT_PHONE";
+export const sesFrom = "SES_FROM_ADDRESS";
+export const sesConfigurationSet = "SES_CONFIGURATION_SET";
+export const pepperSecretName = "PEPPER_SECRET_NAME";
+/** The key of the confirmation tokens: its own secret, so the enrollments function needs no pepper. */
+export const confirmationKeySecretName = "CONFIRMATION_KEY_SECRET_NAME";
+export const verifyMaxFailures = "VERIFY_MAX_FAILURES";
+export const verifyWindowSeconds = "VERIFY_WINDOW_SECONDS";
+export const verifyLockoutSeconds = "VERIFY_LOCKOUT_SECONDS";
+export const verifyDailyMaxFailures = "VERIFY_DAILY_MAX_FAILURES";
+export const verifyGlobalFailuresPerHour = "VERIFY_GLOBAL_FAILURES_PER_HOUR";
+/** The queue of step-up challenges whose code e-mail is sent off the answer's critical path. */
+export const stepUpQueueUrl = "STEP_UP_QUEUE_URL";
+export const noticeDelayDays = "NOTICE_DELAY_DAYS";
+
+/** Every name, by its key. */
 export const env = {
-  stage: "STAGE",
-  webOrigin: "WEB_ORIGIN",
-  webBaseUrl: "WEB_BASE_URL",
-  supportPhone: "SUPPORT_PHONE",
-  sesFrom: "SES_FROM_ADDRESS",
-  sesConfigurationSet: "SES_CONFIGURATION_SET",
-  pepperSecretName: "PEPPER_SECRET_NAME",
-  /** The key of the confirmation tokens: its own secret, so the enrollments function needs no pepper. */
-  confirmationKeySecretName: "CONFIRMATION_KEY_SECRET_NAME",
-  verifyMaxFailures: "VERIFY_MAX_FAILURES",
-  verifyWindowSeconds: "VERIFY_WINDOW_SECONDS",
-  verifyLockoutSeconds: "VERIFY_LOCKOUT_SECONDS",
-  verifyDailyMaxFailures: "VERIFY_DAILY_MAX_FAILURES",
-  verifyGlobalFailuresPerHour: "VERIFY_GLOBAL_FAILURES_PER_HOUR",
-  /** The queue of step-up challenges whose code e-mail is sent off the answer's critical path. */
-  stepUpQueueUrl: "STEP_UP_QUEUE_URL",
-  noticeDelayDays: "NOTICE_DELAY_DAYS",
+  stage,
+  webOrigin,
+  webBaseUrl,
+  supportPhone,
+  sesFrom,
+  sesConfigurationSet,
+  pepperSecretName,
+  confirmationKeySecretName,
+  verifyMaxFailures,
+  verifyWindowSeconds,
+  verifyLockoutSeconds,
+  verifyDailyMaxFailures,
+  verifyGlobalFailuresPerHour,
+  stepUpQueueUrl,
+  noticeDelayDays,
 } as const;
 
 export type EnvName = (typeof env)[keyof typeof env];
 
-/**
- * Variables that only the local stack sets (never the CDK): in AWS their absence selects the real
- * services (the Cognito issuer of the user pool, the documents bucket).
- */
-export const localEnv = {
-  /** The emulator's token issuer (`http://localhost:PORT/POOL_ID`); its JWKS is under it. */
-  tokenIssuer: "LOCAL_TOKEN_ISSUER",
-  /** The local API's base URL, that document links point at. */
-  apiUrl: "LOCAL_API_URL",
-  /** The folder the local API serves documents from (the stand-in for the documents bucket). */
-  documentsDir: "LOCAL_DOCUMENTS_DIR",
-  /** The file holding the HMAC key of local document links. */
-  documentsKeyFile: "LOCAL_DOCUMENTS_KEY_FILE",
-  /** The files standing in for the stage's pepper and confirmation-key secrets (.local/). */
-  pepperFile: "PEPPER_FILE",
-  confirmationKeyFile: "CONFIRMATION_KEY_FILE",
-} as const;
+export { localEnv } from "./local-environment";

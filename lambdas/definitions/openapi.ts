@@ -11,6 +11,8 @@ import {
   meUpdateRequest,
   verificationRequest,
 } from "./request-schemas";
+// The request schemas' descriptions and examples, registered before any schema is converted.
+import "./request-schema-docs";
 import { type ApiFunctionName, type HttpMethod, type RouteDefinition, routes } from "./routes";
 import {
   billResponse,

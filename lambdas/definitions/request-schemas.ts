@@ -1,5 +1,4 @@
 import * as z from "zod/mini";
-import { encodeBillCursor } from "../domain/customer/bill-cursor";
 import { parseCents } from "../domain/money";
 import { ACCESS_CODE, CUSTOMER_NUMBER, normalizePhone, normalizePostalCode } from "../domain/normalize";
 import { MAX_BILLS_CURSOR_LENGTH } from "./limits";
@@ -13,6 +12,9 @@ import { MAX_BILLS_CURSOR_LENGTH } from "./limits";
  * separate functions (checks, pipes, optional) where a classic one carries every method of the API,
  * so a bundle holds about 23 KiB of zod instead of about 92 (BENCHMARKS.md). The response schemas,
  * which no function runs, stay classic in schemas.ts.
+ *
+ * Their descriptions and examples are in request-schema-docs.ts: only the OpenAPI document reads
+ * them, and here every function would bundle them and zod's registry and run them at its cold start.
  */
 
 /**
@@ -37,25 +39,14 @@ function normalized<T>(normalize: (value: string) => T | null, maxLength: number
 }
 
 const customerNumber = /* @__PURE__ */ pure(() =>
-  z
-    .string()
-    .check(
-      z.regex(CUSTOMER_NUMBER, "INVALID_FORMAT"),
-      z.meta({ description: "Numéro de client de 7 chiffres / 7-digit customer number", example: "1234567" }),
-    ),
+  z.string().check(z.regex(CUSTOMER_NUMBER, "INVALID_FORMAT")),
 );
 
 export const billVerification = /* @__PURE__ */ pure(() =>
   z.strictObject({
     method: z.literal("bill"),
     customerNumber,
-    accessCode: z.string().check(
-      z.regex(ACCESS_CODE, "INVALID_FORMAT"),
-      z.meta({
-        description: "Code d'accès de 5 chiffres de la facture papier / 5-digit access code",
-        example: "12345",
-      }),
-    ),
+    accessCode: z.string().check(z.regex(ACCESS_CODE, "INVALID_FORMAT")),
   }),
 );
 
@@ -63,23 +54,14 @@ export const accountVerification = /* @__PURE__ */ pure(() =>
   z.strictObject({
     method: z.literal("account"),
     customerNumber,
-    phone: normalized(normalizePhone, 40).check(
-      z.meta({ description: "10 digits with the area code", example: "4505551234" }),
-    ),
-    postalCode: normalized(normalizePostalCode, 10).check(z.meta({ example: "J4K1A1" })),
-    lastDebitAmount: z
-      .pipe(
-        z.union([z.number(), z.string().check(z.maxLength(20))]),
-        z.transform(
-          (value: number | string, ctx) => parseCents(value, { allowNegative: false }) ?? refuse(ctx, value),
-        ),
-      )
-      .check(
-        z.meta({
-          description: 'Last amount debited from the bank account: 84.37, "84.37" or "84,37"',
-          example: "84.37",
-        }),
+    phone: normalized(normalizePhone, 40),
+    postalCode: normalized(normalizePostalCode, 10),
+    lastDebitAmount: z.pipe(
+      z.union([z.number(), z.string().check(z.maxLength(20))]),
+      z.transform(
+        (value: number | string, ctx) => parseCents(value, { allowNegative: false }) ?? refuse(ctx, value),
       ),
+    ),
   }),
 );
 
@@ -89,13 +71,7 @@ export const verificationRequest = /* @__PURE__ */ pure(() =>
 
 export const challengeCodeRequest = /* @__PURE__ */ pure(() =>
   z.strictObject({
-    code: z.string().check(
-      z.regex(/^\d{6}$/, "INVALID_FORMAT"),
-      z.meta({
-        description: "Code de 6 chiffres reçu par courriel / 6-digit code from the e-mail",
-        example: "123456",
-      }),
-    ),
+    code: z.string().check(z.regex(/^\d{6}$/, "INVALID_FORMAT")),
   }),
 );
 
@@ -106,15 +82,11 @@ export const language = /* @__PURE__ */ pure(() => z.enum(["fr", "en"]));
  * INVALID_TOKEN by the use case, as an unknown one is (contract, v2); only a missing or non-string
  * value is a 400.
  */
-function token(description: string) {
-  return z.string().check(z.meta({ description, example: "q3Jv0mXxS1yM2kq0wq3yT9mN4mZ3aV7p2Lr8cXk1bGc" }));
-}
+const token = () => z.string();
 
 export const enrollmentRequest = /* @__PURE__ */ pure(() =>
   z.strictObject({
-    verificationToken: token(
-      "Le jeton de la vérification réussie / The token of the successful verification",
-    ),
+    verificationToken: token(),
     email: z.pipe(
       z.pipe(z.string().check(z.trim(), z.maxLength(254, "INVALID_FORMAT")), z.email("INVALID_FORMAT")),
       z.transform((v: string) => v.toLowerCase()),
@@ -126,15 +98,11 @@ export const enrollmentRequest = /* @__PURE__ */ pure(() =>
 
 export const confirmationRequest = /* @__PURE__ */ pure(() =>
   z.strictObject({
-    token: token("Le jeton du lien de confirmation / The token of the confirmation link"),
+    token: token(),
   }),
 );
 
-export const billing = /* @__PURE__ */ pure(() =>
-  z
-    .enum(["electronic", "paper"])
-    .check(z.meta({ description: "Factures électroniques ou papier / Electronic or paper bills" })),
-);
+export const billing = /* @__PURE__ */ pure(() => z.enum(["electronic", "paper"]));
 
 /** PATCH /v1/me: only these two fields; any other is refused (UNKNOWN_FIELD). */
 export const meUpdateRequest = /* @__PURE__ */ pure(() =>
@@ -145,16 +113,12 @@ export const meUpdateRequest = /* @__PURE__ */ pure(() =>
 );
 
 export const billsCursor = /* @__PURE__ */ pure(() =>
-  z.string().check(
-    z.maxLength(MAX_BILLS_CURSOR_LENGTH, "INVALID_FORMAT"),
-    z.regex(/^[A-Za-z0-9_-]+$/, "INVALID_FORMAT"),
-    z.meta({
-      description:
-        "Curseur opaque de la page suivante, tel que reçu dans `next` / Opaque cursor of the next page, " +
-        "as received in `next`",
-      example: encodeBillCursor("1234567", { billingDate: "2026-11-20", billId: "B-2026-11-1234567" }),
-    }),
-  ),
+  z
+    .string()
+    .check(
+      z.maxLength(MAX_BILLS_CURSOR_LENGTH, "INVALID_FORMAT"),
+      z.regex(/^[A-Za-z0-9_-]+$/, "INVALID_FORMAT"),
+    ),
 );
 
 /** GET /v1/me/bills: its query string (other parameters are ignored, as a cache-buster would be). */

@@ -1,6 +1,8 @@
 import * as z from "zod";
 import { BILLS_PAGE_SIZE } from "./limits";
 import { billing, billsCursor, language } from "./request-schemas";
+// The request schemas' descriptions and examples, registered before any schema is converted.
+import "./request-schema-docs";
 
 /**
  * The response bodies of the API: with request-schemas.ts (what clients send, which the functions

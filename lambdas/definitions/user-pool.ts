@@ -28,7 +28,9 @@ export const userPoolDefinition = {
      * who holds a password sign in without the SRP proof, and send it in clear to Cognito.
      */
     localOnlyAuthFlows: ["USER_PASSWORD_AUTH"],
-    readAttributes: ["email", "email_verified", "locale", `custom:${CUSTOMER_NUMBER_ATTRIBUTE}`],
+    // The claim by name, not a template literal here: esbuild keeps an object holding a template
+    // literal (it may call toString), so every function using the claim bundled the whole pool.
+    readAttributes: ["email", "email_verified", "locale", CUSTOMER_NUMBER_CLAIM],
     /** No custom:customerNumber here: no app client can change which account a user owns. */
     writeAttributes: ["locale"],
     idTokenValidityMinutes: 60,

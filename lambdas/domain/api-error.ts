@@ -1,4 +1,7 @@
-import { type ErrorCode, errors } from "../definitions/error-codes";
+import type { ErrorCode, errors } from "../definitions/error-codes";
+
+/** One code's definition (error-codes.ts): its status and both messages come along with it. */
+export type ApiErrorDefinition = (typeof errors)[ErrorCode];
 
 export interface FieldError {
   readonly field: string;
@@ -10,10 +13,11 @@ export interface FieldError {
  * turns it into `{ "error": { code, message, fields? } }` with the status of its code.
  */
 export class ApiError extends Error {
+  readonly code: ErrorCode;
   readonly status: number;
 
   constructor(
-    readonly code: ErrorCode,
+    readonly definition: ApiErrorDefinition,
     readonly options: {
       readonly fields?: readonly FieldError[];
       readonly headers?: Readonly<Record<string, string>>;
@@ -21,8 +25,9 @@ export class ApiError extends Error {
       readonly message?: { readonly fr: string; readonly en: string };
     } = {},
   ) {
-    super(code);
+    super(definition.code);
     this.name = "ApiError";
-    this.status = errors[code].status;
+    this.code = definition.code;
+    this.status = definition.status;
   }
 }

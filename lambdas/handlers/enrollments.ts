@@ -1,29 +1,32 @@
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
-import { cognitoClient, cognitoIdentity } from "../adapters/cognito-identity";
+import { cognitoClient, cognitoUsers } from "../adapters/cognito-identity";
 import { documentClient } from "../adapters/dynamodb";
 import { enrollmentEmailQuota } from "../adapters/enrollment-quota";
 import { logger, maskCustomerNumber, metrics } from "../adapters/observability";
 import { loadConfirmationKey } from "../adapters/pepper";
-import { profileStore } from "../adapters/profile-store";
-import { runtimeConfig } from "../adapters/runtime-config";
-import { confirmationTokens, verificationTokens } from "../adapters/security-store";
+import { enrollmentProfiles } from "../adapters/profile-store";
+import { customerFacing, sesSettings, tableNames, userPoolId } from "../adapters/runtime-config";
+import { confirmationTokenWriter, verificationTokenConsumer } from "../adapters/security-store";
 import { sesClient, sesMailer } from "../adapters/ses-mailer";
+import * as codes from "../definitions/error-codes";
 import { enrollmentMetrics } from "../definitions/metrics";
 import { enrollmentRequest } from "../definitions/request-schemas";
+import { profilesTable, securityTable } from "../definitions/tables";
 import { ApiError } from "../domain/api-error";
 import { ENROLLMENT_EMAIL_QUOTA, enroll } from "../domain/enrollment/enroll";
 import { httpApi } from "../middleware/http-api";
 
-const config = runtimeConfig();
+const tables = tableNames({ profiles: profilesTable, security: securityTable });
+const { webBaseUrl, supportPhone } = customerFacing();
 const client = documentClient();
 const deps = {
-  verificationTokens: verificationTokens(client, config.tables.security),
-  confirmationTokens: confirmationTokens(client, config.tables.security),
-  profiles: profileStore(client, config.tables.profiles),
-  identity: cognitoIdentity(cognitoClient(), config.userPoolId()),
-  mailer: sesMailer(sesClient(), { ...config.ses, supportPhone: config.supportPhone }),
-  emailQuota: enrollmentEmailQuota(client, config.tables.security, ENROLLMENT_EMAIL_QUOTA),
-  webBaseUrl: config.webBaseUrl,
+  verificationTokens: verificationTokenConsumer(client, tables.security),
+  confirmationTokens: confirmationTokenWriter(client, tables.security),
+  profiles: enrollmentProfiles(client, tables.profiles),
+  identity: cognitoUsers(cognitoClient(), userPoolId()),
+  mailer: sesMailer(sesClient(), { ...sesSettings(), supportPhone }),
+  emailQuota: enrollmentEmailQuota(client, tables.security, ENROLLMENT_EMAIL_QUOTA),
+  webBaseUrl,
   now: () => new Date(),
 };
 
@@ -51,13 +54,13 @@ export const handler = httpApi({ body: enrollmentRequest }, async ({ body, event
         body: { customerNumber: result.customerNumber, email: result.email, status: result.status },
       };
     case "invalid-token":
-      throw new ApiError("INVALID_TOKEN");
+      throw new ApiError(codes.INVALID_TOKEN);
     case "already-enrolled":
-      throw new ApiError("ALREADY_ENROLLED");
+      throw new ApiError(codes.ALREADY_ENROLLED);
     case "in-progress":
-      throw new ApiError("ENROLLMENT_IN_PROGRESS", { headers: { "Retry-After": "5" } });
+      throw new ApiError(codes.ENROLLMENT_IN_PROGRESS, { headers: { "Retry-After": "5" } });
     case "too-many-enrollments":
-      throw new ApiError("TOO_MANY_ENROLLMENTS", {
+      throw new ApiError(codes.TOO_MANY_ENROLLMENTS, {
         headers: { "Retry-After": String(result.retryAfterSeconds) },
       });
   }

@@ -1,3 +1,4 @@
+import * as codes from "../definitions/error-codes";
 import { methodsForPath, resourceForPath } from "../definitions/routes";
 import { ApiError } from "../domain/api-error";
 import { corsHeaders, httpApi, httpConfigFromEnv, preflightHeaders } from "../middleware/http-api";
@@ -12,11 +13,11 @@ const config = httpConfigFromEnv();
  */
 export const handler = httpApi({ config }, async ({ event }) => {
   const resource = resourceForPath(event.path);
-  if (resource === null) throw new ApiError("NOT_FOUND");
+  if (resource === null) throw new ApiError(codes.NOT_FOUND);
   const methods = methodsForPath(resource);
   if (event.httpMethod === "OPTIONS") {
     const allowed = Object.keys(corsHeaders(event, config)).length > 0;
     return { statusCode: 204, headers: allowed ? preflightHeaders(methods) : {} };
   }
-  throw new ApiError("METHOD_NOT_ALLOWED", { headers: { Allow: methods.join(", ") } });
+  throw new ApiError(codes.METHOD_NOT_ALLOWED, { headers: { Allow: methods.join(", ") } });
 });

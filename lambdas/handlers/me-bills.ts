@@ -3,16 +3,18 @@ import { customerBilling } from "../adapters/customer-billing";
 import { documentLinksFromEnv } from "../adapters/document-links";
 import { documentClient } from "../adapters/dynamodb";
 import { metrics } from "../adapters/observability";
-import { runtimeConfig } from "../adapters/runtime-config";
+import { tableNames } from "../adapters/runtime-config";
+import * as codes from "../definitions/error-codes";
 import { billsQuery } from "../definitions/request-schemas";
+import { billsTable } from "../definitions/tables";
 import { ApiError } from "../domain/api-error";
 import { getBill, listBills } from "../domain/customer/me";
 import { httpApi, parseQuery } from "../middleware/http-api";
 import { signedInCustomer } from "../middleware/signed-in";
 
-const config = runtimeConfig();
+const tables = tableNames({ bills: billsTable });
 const deps = {
-  billing: customerBilling(documentClient(), { bills: config.tables.bills }),
+  billing: customerBilling(documentClient(), { bills: tables.bills }),
   documents: documentLinksFromEnv(),
   now: () => new Date(),
 };
@@ -32,7 +34,7 @@ export const handler = httpApi({}, async ({ event, pathParameters }) => {
     return { statusCode: 200, body };
   }
   const bill = await getBill(customerNumber, billId, deps);
-  if (bill === null) throw new ApiError("NOT_FOUND");
+  if (bill === null) throw new ApiError(codes.NOT_FOUND);
   metrics.addMetric(bill.documentUrl ? "BillDocumentLinked" : "BillViewed", MetricUnit.Count, 1);
   return { statusCode: 200, body: bill };
 });

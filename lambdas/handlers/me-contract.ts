@@ -4,6 +4,7 @@ import { documentLinksFromEnv } from "../adapters/document-links";
 import { documentClient } from "../adapters/dynamodb";
 import { metrics } from "../adapters/observability";
 import { runtimeConfig } from "../adapters/runtime-config";
+import * as codes from "../definitions/error-codes";
 import { ApiError } from "../domain/api-error";
 import { getContract } from "../domain/customer/me";
 import { httpApi } from "../middleware/http-api";
@@ -18,7 +19,7 @@ const deps = {
 /** GET /v1/me/contract: the signed-in customer's contract, with a 5-minute link to its PDF if any. */
 export const handler = httpApi({}, async ({ event }) => {
   const contract = await getContract(signedInCustomer(event), deps);
-  if (contract === null) throw new ApiError("NOT_FOUND");
+  if (contract === null) throw new ApiError(codes.NOT_FOUND);
   metrics.addMetric("ContractViewed", MetricUnit.Count, 1);
   return { statusCode: 200, body: contract };
 });

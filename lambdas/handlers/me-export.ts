@@ -3,6 +3,7 @@ import { customerDataSource } from "../adapters/customer-export";
 import { documentClient } from "../adapters/dynamodb";
 import { logger, maskCustomerNumber, metrics } from "../adapters/observability";
 import { runtimeConfig } from "../adapters/runtime-config";
+import * as codes from "../definitions/error-codes";
 import { ApiError } from "../domain/api-error";
 import { exportCustomerData, exportFileName } from "../domain/customer/export";
 import { httpApi } from "../middleware/http-api";
@@ -33,7 +34,7 @@ const deps = {
 export const handler = httpApi({}, async ({ event, language }) => {
   const customerNumber = signedInCustomer(event);
   const document = await exportCustomerData(customerNumber, language, deps);
-  if (document === null) throw new ApiError("FORBIDDEN");
+  if (document === null) throw new ApiError(codes.FORBIDDEN);
   logger.info("personal information exported", {
     audit: "export",
     customer: maskCustomerNumber(customerNumber),

@@ -7,17 +7,25 @@ import { failureBudget } from "../adapters/failure-budget";
 import { logger, maskCustomerNumber, metrics } from "../adapters/observability";
 import { loadPepper, prefetchPepper } from "../adapters/pepper";
 import { accountDirectory } from "../adapters/profile-store";
-import { runtimeConfig } from "../adapters/runtime-config";
-import { attemptLimiter, challengeStore, verificationTokens } from "../adapters/security-store";
+import { stepUpQueueUrl, tableNames, verificationLimits } from "../adapters/runtime-config";
+import { attemptLimiter, challengeStore, verificationTokenIssuer } from "../adapters/security-store";
+import * as codes from "../definitions/error-codes";
 import { verificationMetrics } from "../definitions/metrics";
 import { challengeCodeRequest, verificationRequest } from "../definitions/request-schemas";
+import { accountEventsTable, accountsTable, profilesTable, securityTable } from "../definitions/tables";
 import { ApiError } from "../domain/api-error";
 import { answerChallenge } from "../domain/enrollment/step-up";
 import { verifyOwnership } from "../domain/enrollment/verify-ownership";
 import { type AccountEvent, maskIp } from "../domain/support/account-events";
 import { httpApi } from "../middleware/http-api";
 
-const config = runtimeConfig();
+const tables = tableNames({
+  accounts: accountsTable,
+  profiles: profilesTable,
+  security: securityTable,
+  accountEvents: accountEventsTable,
+});
+const limits = verificationLimits();
 prefetchPepper((error) =>
   logger.warn("pepper not read at init; the first request reads it again", {
     audit: "verification",
@@ -25,19 +33,19 @@ prefetchPepper((error) =>
   }),
 );
 const client = documentClient();
-const limiter = attemptLimiter(client, config.tables.security, config.verification);
-const directory = accountDirectory(client, config.tables);
-const tokens = verificationTokens(client, config.tables.security);
+const limiter = attemptLimiter(client, tables.security, limits);
+const directory = accountDirectory(client, tables);
+const tokens = verificationTokenIssuer(client, tables.security);
 const stepUp = {
-  budget: failureBudget(client, config.tables.security, {
-    perHour: config.verification.globalFailuresPerHour,
+  budget: failureBudget(client, tables.security, {
+    perHour: limits.globalFailuresPerHour,
     // Entering and leaving step-up, as this instance sees it: a log line and a metric (alarmed).
     onChange: ({ stepUp: on, failuresLastHour }) => {
       logger.warn(on ? "step-up mode entered" : "step-up mode left", {
         audit: "step-up",
         stepUp: on,
         failuresLastHour,
-        budgetPerHour: config.verification.globalFailuresPerHour,
+        budgetPerHour: limits.globalFailuresPerHour,
       });
       metrics.addMetric(
         on ? verificationMetrics.stepUpEntered : verificationMetrics.stepUpLeft,
@@ -46,11 +54,11 @@ const stepUp = {
       );
     },
   }),
-  challenges: challengeStore(client, config.tables.security),
-  outbox: challengeOutbox(config.stepUp.queueUrl),
+  challenges: challengeStore(client, tables.security),
+  outbox: challengeOutbox(() => stepUpQueueUrl()),
 };
 
-const events = accountEventRecorder(client, config.tables.accountEvents);
+const events = accountEventRecorder(client, tables.accountEvents);
 
 /**
  * The account's own record of the attempt (support's `status`, the customer's export). A failure to
@@ -131,15 +139,15 @@ const verify = httpApi({ body: verificationRequest }, async ({ body, event }) =>
       return verified(result);
     case "failed":
       metrics.addMetric(verificationMetrics.failed, MetricUnit.Count, 1);
-      throw new ApiError("VERIFICATION_FAILED");
+      throw new ApiError(codes.VERIFICATION_FAILED);
     case "locked":
       metrics.addMetric(verificationMetrics.lockedOut, MetricUnit.Count, 1);
-      throw new ApiError("TOO_MANY_ATTEMPTS", {
+      throw new ApiError(codes.TOO_MANY_ATTEMPTS, {
         headers: { "Retry-After": String(result.retryAfterSeconds) },
       });
     case "already-enrolled":
       metrics.addMetric(verificationMetrics.alreadyEnrolled, MetricUnit.Count, 1);
-      throw new ApiError("ALREADY_ENROLLED");
+      throw new ApiError(codes.ALREADY_ENROLLED);
     case "challenge":
       // The same answer whether the data matched or not; a mismatch still counts as a failure.
       metrics.addMetric(verificationMetrics.stepUp, MetricUnit.Count, 1);
@@ -188,9 +196,9 @@ const answer = httpApi({ body: challengeCodeRequest }, async ({ body, pathParame
       return verified(result);
     case "failed":
       metrics.addMetric(verificationMetrics.stepUpCodeFailed, MetricUnit.Count, 1);
-      throw new ApiError("VERIFICATION_FAILED");
+      throw new ApiError(codes.VERIFICATION_FAILED);
     case "already-enrolled":
-      throw new ApiError("ALREADY_ENROLLED");
+      throw new ApiError(codes.ALREADY_ENROLLED);
   }
 });
 

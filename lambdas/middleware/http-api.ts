@@ -3,8 +3,8 @@ import httpHeaderNormalizer from "@middy/http-header-normalizer";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import type * as z from "zod/v4/core";
 import { logger } from "../adapters/observability";
-import { env } from "../definitions/environment";
-import { errors } from "../definitions/error-codes";
+import * as env from "../definitions/environment";
+import * as codes from "../definitions/error-codes";
 import { DEFAULT_SUPPORT_PHONE, DEFAULT_WEB_ORIGIN, MAX_BODY_BYTES } from "../definitions/limits";
 import { corsAllowedHeaders, corsExposedHeaders } from "../definitions/routes";
 import { ApiError, type FieldError } from "../domain/api-error";
@@ -74,7 +74,7 @@ export function preflightHeaders(methods: readonly string[]): Record<string, str
 
 /** The contract's error body, in the request's language. */
 export function errorBody(error: ApiError, language: Language, supportPhone: string): unknown {
-  const template: string = error.options.message?.[language] ?? errors[error.code][language];
+  const template: string = error.options.message?.[language] ?? error.definition[language];
   const message = template.replaceAll("{supportPhone}", supportPhone);
   return {
     error: {
@@ -131,18 +131,18 @@ export type RequestSchema = z.$ZodType & {
 export function parseBody<S extends RequestSchema>(event: APIGatewayProxyEvent, schema: S): z.output<S> {
   const raw = event.body ?? "";
   const text = event.isBase64Encoded ? Buffer.from(raw, "base64").toString("utf8") : raw;
-  if (Buffer.byteLength(text, "utf8") > MAX_BODY_BYTES) throw new ApiError("PAYLOAD_TOO_LARGE");
+  if (Buffer.byteLength(text, "utf8") > MAX_BODY_BYTES) throw new ApiError(codes.PAYLOAD_TOO_LARGE);
   const contentType = (header(event, "content-type") ?? "").split(";")[0]?.trim().toLowerCase();
-  if (contentType !== "application/json") throw new ApiError("UNSUPPORTED_MEDIA_TYPE");
+  if (contentType !== "application/json") throw new ApiError(codes.UNSUPPORTED_MEDIA_TYPE);
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    throw new ApiError("MALFORMED_JSON");
+    throw new ApiError(codes.MALFORMED_JSON);
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success)
-    throw new ApiError("VALIDATION_FAILED", { fields: fieldErrors(parsed.error.issues, json) });
+    throw new ApiError(codes.VALIDATION_FAILED, { fields: fieldErrors(parsed.error.issues, json) });
   return parsed.data as z.output<S>;
 }
 
@@ -154,7 +154,7 @@ export function parseQuery<S extends RequestSchema>(event: APIGatewayProxyEvent,
   const query = event.queryStringParameters ?? {};
   const parsed = schema.safeParse(query);
   if (!parsed.success)
-    throw new ApiError("VALIDATION_FAILED", { fields: fieldErrors(parsed.error.issues, query) });
+    throw new ApiError(codes.VALIDATION_FAILED, { fields: fieldErrors(parsed.error.issues, query) });
   return parsed.data as z.output<S>;
 }
 
@@ -181,12 +181,12 @@ export interface HttpApiOptions<S extends RequestSchema | undefined> {
 /** Domain failures that have an HTTP meaning: a throttled dependency is a 503, never a 500. */
 function asApiError(error: unknown): unknown {
   if (error instanceof DependencyUnavailableError) {
-    return new ApiError("SERVICE_UNAVAILABLE", {
+    return new ApiError(codes.SERVICE_UNAVAILABLE, {
       headers: { "Retry-After": String(error.retryAfterSeconds) },
     });
   }
   if (error instanceof PasswordRejectedError) {
-    return new ApiError("VALIDATION_FAILED", { fields: [{ field: "password", code: "WEAK_PASSWORD" }] });
+    return new ApiError(codes.VALIDATION_FAILED, { fields: [{ field: "password", code: "WEAK_PASSWORD" }] });
   }
   return error;
 }
@@ -231,7 +231,7 @@ export function httpApi<S extends RequestSchema | undefined = undefined>(
         }
         // The stack goes to the log (for operators), never to the response.
         logger.error("Unexpected error", error as Error);
-        const internal = new ApiError("INTERNAL_ERROR");
+        const internal = new ApiError(codes.INTERNAL_ERROR);
         return respond(event, config, internal.status, errorBody(internal, language, config.supportPhone));
       }
     });

@@ -4,6 +4,7 @@ import {
   AUTHORIZER_OUTCOME_KEY,
   AUTHORIZER_RETRY_AFTER_KEY,
 } from "../definitions/authorizer";
+import * as codes from "../definitions/error-codes";
 import { ApiError } from "../domain/api-error";
 import { DependencyUnavailableError } from "../domain/enrollment/ports";
 import { CUSTOMER_NUMBER } from "../domain/normalize";
@@ -25,7 +26,7 @@ export function signedInCustomer(event: APIGatewayProxyEvent): string {
   if (outcome === "allow" && typeof customerNumber === "string" && CUSTOMER_NUMBER.test(customerNumber)) {
     return customerNumber;
   }
-  if (outcome === "forbidden") throw new ApiError("FORBIDDEN");
+  if (outcome === "forbidden") throw new ApiError(codes.FORBIDDEN);
   if (outcome === "unavailable") {
     const retryAfter = Number(context[AUTHORIZER_RETRY_AFTER_KEY]);
     throw new DependencyUnavailableError(
@@ -33,5 +34,5 @@ export function signedInCustomer(event: APIGatewayProxyEvent): string {
       Number.isInteger(retryAfter) && retryAfter > 0 ? retryAfter : 2,
     );
   }
-  throw new ApiError("UNAUTHORIZED");
+  throw new ApiError(codes.UNAUTHORIZED);
 }

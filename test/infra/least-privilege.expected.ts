@@ -36,12 +36,6 @@ export const expectedAccess: Readonly<Record<string, ExpectedAccess>> = {
       // and writes the account's enrollment e-mails of the day (GetItem, then a conditioned UpdateItem).
       Security: ["GetItem", "UpdateItem", "PutItem"],
     },
-    neverSent: {
-      "cognito-idp:AdminUpdateUserAttributes":
-        "cognitoIdentity().markEmailVerified, which only the confirmation calls",
-      "cognito-idp:AdminDisableUser":
-        "cognitoIdentity().disableUser, which only a profile's removal calls (me, the support and import CLIs)",
-    },
   },
   confirmation: {
     tables: {
@@ -53,7 +47,6 @@ export const expectedAccess: Readonly<Record<string, ExpectedAccess>> = {
       "cognito-idp:AdminCreateUser": "cognitoIdentity().createUser, which only the enrollment calls",
       "cognito-idp:AdminSetUserPassword": "cognitoIdentity().setPassword, which only the enrollment calls",
       "cognito-idp:AdminDeleteUser": "cognitoIdentity().deleteUser, which only the enrollment calls",
-      "dynamodb:PutItem": "confirmationTokens().store, which only the enrollment calls",
       "cognito-idp:AdminDisableUser":
         "cognitoIdentity().disableUser, which only a profile's removal calls (me, the support and import CLIs)",
     },

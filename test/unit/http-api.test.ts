@@ -3,6 +3,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-l
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { metrics } from "../../lambdas/adapters/observability";
+import * as codes from "../../lambdas/definitions/error-codes";
 import { ApiError } from "../../lambdas/domain/api-error";
 import { httpApi } from "../../lambdas/middleware/http-api";
 
@@ -146,10 +147,10 @@ describe("httpApi", () => {
 
   it("lets the web origin read Retry-After on every response, and gives another origin no Access-Control-*", async () => {
     const locked = httpApi({ config }, async () => {
-      throw new ApiError("TOO_MANY_ATTEMPTS", { headers: { "Retry-After": "900" } });
+      throw new ApiError(codes.TOO_MANY_ATTEMPTS, { headers: { "Retry-After": "900" } });
     });
     const busy = httpApi({ config }, async () => {
-      throw new ApiError("ENROLLMENT_IN_PROGRESS", { headers: { "Retry-After": "2" } });
+      throw new ApiError(codes.ENROLLMENT_IN_PROGRESS, { headers: { "Retry-After": "2" } });
     });
     const ok = httpApi({ config }, async () => ({ statusCode: 200, body: {} }));
     for (const handler of [locked, busy, ok]) {
@@ -170,7 +171,7 @@ describe("httpApi", () => {
 
   it("shapes a thrown ApiError, with its extra headers", async () => {
     const limited = httpApi({ config }, async () => {
-      throw new ApiError("TOO_MANY_REQUESTS", { headers: { "Retry-After": "60" } });
+      throw new ApiError(codes.TOO_MANY_REQUESTS, { headers: { "Retry-After": "60" } });
     });
     const res = (await limited(event(), context)) as APIGatewayProxyResult;
     expect(res.statusCode).toBe(429);
@@ -210,7 +211,7 @@ describe("metrics of an invocation", () => {
   it("an invocation that records no metric publishes nothing and warns nothing", async () => {
     const quiet = httpApi({ config }, async () => ({ statusCode: 200, body: {} }));
     const failing = httpApi({ config }, async () => {
-      throw new ApiError("NOT_FOUND");
+      throw new ApiError(codes.NOT_FOUND);
     });
     const written = await output(async () => {
       await quiet(event(), context);

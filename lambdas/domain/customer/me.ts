@@ -1,3 +1,4 @@
+import * as codes from "../../definitions/error-codes";
 import { BILLS_PAGE_SIZE } from "../../definitions/limits";
 import { ApiError } from "../api-error";
 import { IDENTIFIER } from "../billing-facts";
@@ -155,7 +156,7 @@ function billView(bill: StoredBill): BillView {
 
 /** A `next` that is not a cursor this customer was given: the one answer, whatever is wrong with it. */
 const invalidCursor = () =>
-  new ApiError("VALIDATION_FAILED", { fields: [{ field: "next", code: "INVALID_FORMAT" }] });
+  new ApiError(codes.VALIDATION_FAILED, { fields: [{ field: "next", code: "INVALID_FORMAT" }] });
 
 /**
  * One page of the customer's bills, newest first: only those whose availableOn has come in

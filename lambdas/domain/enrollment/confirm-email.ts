@@ -11,7 +11,7 @@ import { isWellFormedToken, tokenHash } from "./tokens";
 export type ConfirmationOutcome = { readonly outcome: "active" } | { readonly outcome: "invalid-token" };
 
 export interface ConfirmationDeps {
-  readonly confirmationTokens: ConfirmationTokens;
+  readonly confirmationTokens: Pick<ConfirmationTokens, "find">;
   readonly profiles: ProfileStore;
   readonly identity: IdentityProvider;
   readonly now: () => Date;

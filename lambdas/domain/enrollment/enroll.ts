@@ -13,12 +13,12 @@ import { expireEnrollment } from "./expire-enrollments";
 import type {
   ConfirmationTokens,
   EnrollmentEmailQuota,
+  EnrollmentIdentity,
   EnrollmentLock,
-  IdentityProvider,
+  EnrollmentProfiles,
   Mailer,
   Profile,
   ProfileStatus,
-  ProfileStore,
   VerificationTokens,
 } from "./ports";
 import { confirmationToken, isWellFormedToken, tokenHash } from "./tokens";
@@ -48,10 +48,10 @@ export type EnrollmentOutcome =
   | { readonly outcome: "too-many-enrollments"; readonly retryAfterSeconds: number };
 
 export interface EnrollmentDeps {
-  readonly verificationTokens: VerificationTokens;
-  readonly confirmationTokens: ConfirmationTokens;
-  readonly profiles: ProfileStore;
-  readonly identity: IdentityProvider;
+  readonly verificationTokens: Pick<VerificationTokens, "consume">;
+  readonly confirmationTokens: Pick<ConfirmationTokens, "store">;
+  readonly profiles: EnrollmentProfiles;
+  readonly identity: EnrollmentIdentity;
   readonly mailer: Mailer;
   readonly emailQuota: EnrollmentEmailQuota;
   /** The current key of the confirmation tokens (tokens.ts), never the pepper. */

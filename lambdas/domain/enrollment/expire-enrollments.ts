@@ -1,6 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { CONFIRMATION_TTL_SECONDS, ENROLLMENT_LOCK_SECONDS } from "../../definitions/limits";
-import type { IdentityProvider, PendingEnrollments, Profile, ProfileStore } from "./ports";
+import type {
+  EnrollmentIdentity,
+  EnrollmentProfiles,
+  IdentityProvider,
+  PendingEnrollments,
+  Profile,
+} from "./ports";
 
 /** What deleting an account's users needs of the user pool. */
 export type AccountUsers = Pick<IdentityProvider, "customerNumberOf" | "deleteUser"> & {
@@ -14,8 +20,8 @@ export type AccountUsers = Pick<IdentityProvider, "customerNumberOf" | "deleteUs
  */
 
 export interface ExpiryDeps {
-  readonly profiles: ProfileStore;
-  readonly identity: IdentityProvider;
+  readonly profiles: EnrollmentProfiles;
+  readonly identity: EnrollmentIdentity;
 }
 
 export type ExpiryOutcome = "expired" | "kept";

@@ -163,6 +163,9 @@ export interface ProfileStore {
   finishExpiry(customerNumber: string, lock: EnrollmentLock, now: Date): Promise<boolean>;
 }
 
+/** What an enrollment (and the expiry it may run) asks of the profiles: all but the activation. */
+export type EnrollmentProfiles = Omit<ProfileStore, "activate">;
+
 /** The unconfirmed enrollments, by when they began (the profiles table's `pendingSince` index). */
 export interface PendingEnrollments {
   /** Customer numbers whose unconfirmed enrollment began at or before `startedBy`, oldest first. */
@@ -196,6 +199,9 @@ export interface IdentityProvider {
   /** False when there is no such user (deleted by a newer enrollment meanwhile). */
   markEmailVerified(email: string): Promise<boolean>;
 }
+
+/** What an enrollment (and the expiry it may run) asks of the user pool: all but the confirmation's call. */
+export type EnrollmentIdentity = Omit<IdentityProvider, "markEmailVerified">;
 
 export interface ConfirmationMail {
   readonly to: string;

@@ -46,7 +46,7 @@ export type ChallengeCodeOutcome = (
 export interface ChallengeCodeDeps {
   readonly challenges: Challenges;
   readonly directory: AccountDirectory;
-  readonly tokens: VerificationTokens;
+  readonly tokens: Pick<VerificationTokens, "issue">;
   readonly pepper: KeyRing;
   /** The challenge named a pepper version the ring lacks (it failed): the version, for the logs. */
   readonly onUnknownKeyVersion?: (version: string) => void;

@@ -44,7 +44,7 @@ export type VerificationOutcome =
 export interface VerificationDeps {
   readonly limiter: AttemptLimiter;
   readonly directory: AccountDirectory;
-  readonly tokens: VerificationTokens;
+  readonly tokens: Pick<VerificationTokens, "issue">;
   /** Every pepper version still in use: each stored hash is checked with the key it names. */
   readonly pepper: KeyRing;
   /** A stored hash named a version the ring lacks (it failed): the version, for the logs. */
