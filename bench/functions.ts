@@ -121,6 +121,27 @@ const otherFunctions: BenchFunction[] = [
     firstEventLabel: "SQS, empty batch",
   },
   {
+    name: "notice-dispatcher",
+    entry: "notice-dispatcher",
+    sdkClients: ["@aws-sdk/client-sqs"],
+    firstEvent: {},
+    firstEventLabel: "schedule, today (one task per shard)",
+  },
+  {
+    name: "notice-dispatch-worker",
+    entry: "notice-dispatch-worker",
+    sdkClients: [...ddb, "@aws-sdk/client-sqs"],
+    firstEvent: { Records: [] },
+    firstEventLabel: "SQS, empty batch",
+  },
+  {
+    name: "enrollment-sweeper",
+    entry: "enrollment-sweeper",
+    sdkClients: [...ddb, "@aws-sdk/client-cognito-identity-provider"],
+    firstEvent: {},
+    firstEventLabel: "schedule (nothing to expire)",
+  },
+  {
     name: "ses-events",
     entry: "ses-events",
     sdkClients: ddb,

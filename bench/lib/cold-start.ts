@@ -55,19 +55,23 @@ function childEnv(options: ColdStartOptions): NodeJS.ProcessEnv {
     AWS_LAMBDA_FUNCTION_VERSION: "$LATEST",
     POWERTOOLS_SERVICE_NAME: "enrollment",
     POWERTOOLS_METRICS_NAMESPACE: "OnlineServicesEnrollmentBench",
-    ...deployedFunctionEnvironment(),
+    ...deployedFunctionEnvironment(options.endpointUrl),
   };
 }
 
-/** What the CDK stack gives every function (names from the definitions, values made up). */
-function deployedFunctionEnvironment(): Record<string, string> {
+/**
+ * What the CDK stack gives every function (names from the definitions, values made up). The queue
+ * URLs are on the stub: the SQS client sends to its queue URL's host, whatever the endpoint says.
+ */
+function deployedFunctionEnvironment(stubUrl: string): Record<string, string> {
   const out: Record<string, string> = {
     [userPoolEnv.userPoolId]: "ca-central-1_Bench0000",
     [userPoolEnv.webClientId]: "benchclientid0000000000000",
     [env.pepperSecretName]: "bench/pepper",
     [env.confirmationKeySecretName]: "bench/confirmation-key",
     [env.sesFrom]: "no-reply@example.com",
-    [noticeEnv.queueUrl]: "https://sqs.ca-central-1.amazonaws.com/000000000000/bench-notices",
+    [noticeEnv.queueUrl]: `${stubUrl}/000000000000/bench-notices`,
+    [noticeEnv.dispatchQueueUrl]: `${stubUrl}/000000000000/bench-notices-dispatch`,
     [noticeEnv.sesMaxSendRate]: "14",
     [noticeEnv.senderConcurrency]: "2",
   };

@@ -1,6 +1,5 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import type { TableDefinition } from "../definitions/tables";
 
 /**
  * The function's one DynamoDB client, created once per cold start. Locally the SDK's standard
@@ -18,12 +17,4 @@ let shared: DynamoDBDocumentClient | undefined;
 export function documentClient(): DynamoDBDocumentClient {
   shared ??= createDocumentClient();
   return shared;
-}
-
-/** The deployed name of a table, from the environment variable the function construct sets. */
-export function tableNameFromEnv(table: TableDefinition, source: NodeJS.ProcessEnv = process.env): string {
-  const name = source[table.envVar];
-  if (!name)
-    throw new Error(`${table.envVar} is not set: the function has no name for the ${table.id} table.`);
-  return name;
 }

@@ -13,7 +13,7 @@ import {
   type TableDefinition,
 } from "../definitions/tables";
 import { userPoolEnv } from "../definitions/user-pool";
-import { tableNameFromEnv } from "./dynamodb";
+import { tableNameFromEnv } from "./table-name";
 
 function positiveInt(source: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = source[name];
@@ -88,6 +88,18 @@ export function sesSettings(source: NodeJS.ProcessEnv = process.env) {
   };
 }
 
+/** The notice pipeline's queues, rate and lease. */
+export function noticeSettings(source: NodeJS.ProcessEnv = process.env) {
+  return {
+    queueUrl: () => required(source, noticeEnv.queueUrl),
+    delayDays: positiveInt(source, env.noticeDelayDays, 3),
+    sesMaxSendRate: positiveInt(source, noticeEnv.sesMaxSendRate, 1),
+    senderConcurrency: positiveInt(source, noticeEnv.senderConcurrency, 2),
+    dispatchQueueUrl: () => required(source, noticeEnv.dispatchQueueUrl),
+    claimLeaseSeconds: positiveInt(source, noticeEnv.claimLeaseSeconds, CLAIM_LEASE_SECONDS),
+  };
+}
+
 /** Everything the functions read from their environment, checked once per cold start. */
 export function runtimeConfig(source: NodeJS.ProcessEnv = process.env) {
   return {
@@ -108,14 +120,7 @@ export function runtimeConfig(source: NodeJS.ProcessEnv = process.env) {
       queueUrl: () => stepUpQueueUrl(source),
     },
     userPoolId: () => userPoolId(source),
-    notices: {
-      queueUrl: () => required(source, noticeEnv.queueUrl),
-      delayDays: positiveInt(source, env.noticeDelayDays, 3),
-      sesMaxSendRate: positiveInt(source, noticeEnv.sesMaxSendRate, 1),
-      senderConcurrency: positiveInt(source, noticeEnv.senderConcurrency, 2),
-      dispatchQueueUrl: () => required(source, noticeEnv.dispatchQueueUrl),
-      claimLeaseSeconds: positiveInt(source, noticeEnv.claimLeaseSeconds, CLAIM_LEASE_SECONDS),
-    },
+    notices: noticeSettings(source),
     ...customerFacing(source),
     ses: sesSettings(source),
   };

@@ -4,15 +4,20 @@ import type { Context, SQSEvent } from "aws-lambda";
 import { documentClient } from "../adapters/dynamodb";
 import { noticeStores } from "../adapters/notice-stores";
 import { logger, metrics } from "../adapters/observability";
-import { runtimeConfig } from "../adapters/runtime-config";
+import { noticeSettings, tableNames } from "../adapters/runtime-config";
 import { sqsClient, sqsDispatchQueue, sqsNoticeQueue } from "../adapters/sqs-queue";
 import { type DispatchTask, dispatchTask } from "../definitions/dispatch-task";
 import { NOTICE_DISPATCH_CONTINUATIONS, noticeDispatchMetrics } from "../definitions/metrics";
 import { DISPATCH_HANDOFF_REMAINING_MS } from "../definitions/notices";
+import { billsTable, noticesTable, profilesTable } from "../definitions/tables";
 import { type DispatchSummary, dispatchShard } from "../domain/notices/dispatch";
 import { observability } from "../middleware/observability";
 
-const config = runtimeConfig();
+// Only the tables and settings this function reads, so that its bundle holds no other's definitions.
+const config = {
+  tables: tableNames({ bills: billsTable, profiles: profilesTable, notices: noticesTable }),
+  notices: noticeSettings(),
+};
 const deps = {
   ...noticeStores(config, documentClient()),
   queue: sqsNoticeQueue(sqsClient(), config.notices.queueUrl()),

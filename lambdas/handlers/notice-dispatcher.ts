@@ -1,14 +1,14 @@
 import { randomUUID } from "node:crypto";
 import middy from "@middy/core";
 import * as z from "zod/mini";
-import { logger } from "../adapters/observability";
-import { runtimeConfig } from "../adapters/runtime-config";
+import { logger } from "../adapters/logger";
+import { noticeSettings } from "../adapters/runtime-config";
 import { sqsClient, sqsDispatchQueue } from "../adapters/sqs-queue";
 import { NOTICE_SHARDS } from "../definitions/tables";
 import { dateInTimeZone, isCalendarDate } from "../domain/dates";
-import { observability } from "../middleware/observability";
+import { logContext } from "../middleware/log-context";
 
-const config = runtimeConfig();
+const notices = noticeSettings();
 
 /** The schedule sends `{}`; an operator re-running a day sends `{ "date": "YYYY-MM-DD" }`. */
 const dispatchEvent = z.object({
@@ -23,7 +23,7 @@ const dispatchEvent = z.object({
  * first run's (already-queued) and queue nothing twice.
  */
 export const handler = middy()
-  .use(observability())
+  .use(logContext())
   .handler(async (event: unknown) => {
     const input = dispatchEvent.parse(event ?? {});
     const today = input.date ?? dateInTimeZone(new Date());
@@ -34,7 +34,7 @@ export const handler = middy()
       runId,
       ...(input.dryRun ? { dryRun: true } : {}),
     }));
-    await sqsDispatchQueue(sqsClient(), config.notices.dispatchQueueUrl()).send(tasks);
+    await sqsDispatchQueue(sqsClient(), notices.dispatchQueueUrl()).send(tasks);
     logger.info("notice dispatch fanned out", { today, runId, shards: NOTICE_SHARDS });
     return { today, runId, shards: NOTICE_SHARDS };
   });
