@@ -86,7 +86,10 @@ const apiBenchFunctions: BenchFunction[] = (Object.keys(apiFunctions) as ApiFunc
 
 /**
  * Functions outside the HTTP API (queue consumers, schedules, custom resources): list them here
- * with the event their first invocation gets, e.g.
+ * with the event their first invocation gets. Not listed: the notice dispatcher and the enrollment
+ * sweeper, scheduled functions whose every invocation calls AWS at once (SendMessageBatch, Query),
+ * which their SDK-only floor never does, so their cold-start ratio would measure the SDK's first call
+ * (BENCHMARKS.md, "What these figures are not"), and nobody waits on their cold start. E.g.
  *   { name: "notice-sender", entry: "notice-sender", sdkClients: ["@aws-sdk/client-sesv2"],
  *     firstEvent: { Records: [] }, firstEventLabel: "SQS, empty batch" }
  */
@@ -121,25 +124,11 @@ const otherFunctions: BenchFunction[] = [
     firstEventLabel: "SQS, empty batch",
   },
   {
-    name: "notice-dispatcher",
-    entry: "notice-dispatcher",
-    sdkClients: ["@aws-sdk/client-sqs"],
-    firstEvent: {},
-    firstEventLabel: "schedule, today (one task per shard)",
-  },
-  {
     name: "notice-dispatch-worker",
     entry: "notice-dispatch-worker",
     sdkClients: [...ddb, "@aws-sdk/client-sqs"],
     firstEvent: { Records: [] },
     firstEventLabel: "SQS, empty batch",
-  },
-  {
-    name: "enrollment-sweeper",
-    entry: "enrollment-sweeper",
-    sdkClients: [...ddb, "@aws-sdk/client-cognito-identity-provider"],
-    firstEvent: {},
-    firstEventLabel: "schedule (nothing to expire)",
   },
   {
     name: "ses-events",
