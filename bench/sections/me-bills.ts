@@ -7,6 +7,7 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import { QueryCommand, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
+import { BILLS_PAGE_SIZE } from "../../lambdas/definitions/limits";
 import { billsTable } from "../../lambdas/definitions/tables";
 import { enrolledDemo } from "../../local/demo/enrolled-demo";
 import { freeLocalPorts } from "../../local/emulators/process";
@@ -176,7 +177,8 @@ export const section: Section = {
         KeyConditionExpression: "customerNumber = :c",
         ExpressionAttributeValues: { ":c": customerNumber },
         ScanIndexForward: false,
-        Limit: 50,
+        // One page, as the handler answers (24 a page since the paging of issue 12).
+        Limit: BILLS_PAGE_SIZE,
       };
       const token = await signIn();
       const request = (authorization: string) => {
@@ -213,12 +215,13 @@ export const section: Section = {
         return ms;
       };
 
-      // Same answer: the handler lists exactly what the Query reads, newest first.
+      // Same amount of answer: the handler lists one full page, as the Query reads one.
       const checkEvent = request(token);
       checkEvent.requestContext.authorizer = { outcome: "allow", customerNumber };
       const check = await handler(checkEvent, lambdaContext);
       const listed = (JSON.parse(check.body) as { bills: { billId: string }[] }).bills;
-      if (listed.length !== billsPerCustomer) throw new Error(`me-bills: ${listed.length} bills listed`);
+      if (listed.length !== billsPerCustomer || billsPerCustomer !== BILLS_PAGE_SIZE)
+        throw new Error(`me-bills: ${listed.length} bills listed, the floor read ${billsPerCustomer}`);
 
       context.progress(`me-bills: ${warmUpRounds} warm-up rounds, then ${rounds} measured`);
       muted = muteStdout();
