@@ -1,9 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
-import { decodePepper } from "../../lambdas/adapters/pepper";
-import { importBillingFile } from "../../local/import/import-file";
-import { localTargetAt } from "../../local/import/target";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { apiWorld } from "../support/api-client";
 import {
   cspViolations,
@@ -38,7 +35,6 @@ let violations: string[];
 const world = apiWorld(() => site.apiUrl);
 const customers = signedInCustomers(world, () => site.apiUrl);
 const files = tempFiles("browser-signed-in");
-const { endpoints, environment } = inject("localStack");
 
 /** Monthly bills, the newest (with its PDF) on 2026-10-20, the oldest 25 months before (2024-09-20). */
 const bills = Array.from({ length: BILL_COUNT }, (_, i) => {
@@ -48,28 +44,17 @@ const bills = Array.from({ length: BILL_COUNT }, (_, i) => {
   return `B-${date}-${CUSTOMER},${CUSTOMER},${date},${due},${(60 + i).toFixed(2)},${(60 + i).toFixed(2)},${i === 0 ? "sample.pdf" : ""}`;
 });
 
-async function importRows(kind: "bills" | "contracts", header: string, rows: string[]): Promise<void> {
-  const pepper = decodePepper(readFileSync(environment.PEPPER_FILE as string, "utf8").trim());
-  const target = localTargetAt(endpoints.dynamodb, pepper);
-  try {
-    const summary = await importBillingFile({
-      kind,
-      file: files.write(`${header}\n${rows.join("\n")}\n`),
-      target,
-    });
-    expect(summary.rejected).toBe(0);
-  } finally {
-    target.close();
-  }
-}
-
 beforeAll(async () => {
   site = await startSite();
   browser = await launchBrowser();
   await world.seedAccount(CUSTOMER);
   await customers.enrollAndConfirm(CUSTOMER, EMAIL);
-  await importRows("bills", "billId,customerNumber,billingDate,dueDate,amountDue,balance,documentKey", bills);
-  await importRows("contracts", "contractId,customerNumber,startDate,endDate,services,documentKey", [
+  await world.importRows(
+    "bills",
+    "billId,customerNumber,billingDate,dueDate,amountDue,balance,documentKey",
+    bills,
+  );
+  await world.importRows("contracts", "contractId,customerNumber,startDate,endDate,services,documentKey", [
     `C-${CUSTOMER},${CUSTOMER},2024-03-01,,Internet 120:55.00|Télé de base:32.50,sample.pdf`,
   ]);
   context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });

@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import {
   AdminGetUserCommand,
   CognitoIdentityProviderClient,
@@ -10,13 +9,10 @@ import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { localDocumentLinks, readLocalDocumentsKey } from "../../lambdas/adapters/document-links";
 import { createDocumentClient } from "../../lambdas/adapters/dynamodb";
-import { decodePepper } from "../../lambdas/adapters/pepper";
 import { localEnv } from "../../lambdas/definitions/environment";
 import { profilesTable, tableName } from "../../lambdas/definitions/tables";
 import { CUSTOMER_NUMBER_CLAIM } from "../../lambdas/definitions/user-pool";
 import { addDays, dateInTimeZone } from "../../lambdas/domain/dates";
-import { importBillingFile } from "../../local/import/import-file";
-import { localTargetAt } from "../../local/import/target";
 import { LOCAL_CREDENTIALS, LOCAL_PREFIX, LOCAL_REGION } from "../../local/settings";
 import { apiWorld } from "../support/api-client";
 import {
@@ -50,7 +46,6 @@ const rawDynamo = new DynamoDBClient({
   endpoint: endpoints.dynamodb,
 });
 const ddb = createDocumentClient(rawDynamo);
-const pepper = decodePepper(readFileSync(environment.PEPPER_FILE as string, "utf8").trim());
 const PASSWORD = "un mot de passe sûr";
 
 interface Tokens {
@@ -91,20 +86,6 @@ async function enrolledCustomer(customerNumber: string, confirm = true): Promise
     expect((await world.confirm(link as string)).status).toBe(200);
   }
   return { customerNumber, email, tokens: await signIn(email) };
-}
-
-async function importRows(kind: "bills" | "contracts", header: string, rows: string[]): Promise<void> {
-  const target = localTargetAt(endpoints.dynamodb, pepper);
-  try {
-    const summary = await importBillingFile({
-      kind,
-      file: files.write(`${header}\n${rows.join("\n")}\n`),
-      target,
-    });
-    expect(summary.rejected).toBe(0);
-  } finally {
-    target.close();
-  }
 }
 
 async function call(
@@ -175,13 +156,13 @@ beforeAll(async () => {
     enrolledCustomer(bob),
     enrolledCustomer(noContract),
   ]);
-  await importRows("bills", "billId,customerNumber,billingDate,dueDate,amountDue,balance,documentKey", [
+  await world.importRows("bills", "billId,customerNumber,billingDate,dueDate,amountDue,balance,documentKey", [
     `B-2026-09-${alice},${alice},2026-09-20,2026-10-11,80.00,0.00,`,
     `B-2026-11-${alice},${alice},2026-11-20,2026-12-11,84.37,84.37,sample.pdf`,
     `B-2026-10-${alice},${alice},2026-10-20,2026-11-10,84.37,-12.50,`,
     `B-2026-11-${bob},${bob},2026-11-18,2026-12-09,73.15,73.15,sample.pdf`,
   ]);
-  await importRows("contracts", "contractId,customerNumber,startDate,endDate,services,documentKey", [
+  await world.importRows("contracts", "contractId,customerNumber,startDate,endDate,services,documentKey", [
     `C-${alice},${alice},2024-03-01,,Internet 120:55.00|Télé de base:32.50,sample.pdf`,
     `C-${bob},${bob},2023-09-15,2026-09-14,Internet 60:45,`,
   ]);
@@ -437,15 +418,19 @@ describe("GET /v1/me/bills, page by page (dates relative to today in Toronto)", 
 
   beforeAll(async () => {
     [d, e] = await Promise.all([enrolledCustomer(dave), enrolledCustomer(erin)]);
-    await importRows("bills", "billId,customerNumber,billingDate,dueDate,amountDue,balance,documentKey", [
-      // Dave: 60 available bills and two not yet available, newest of all.
-      ...Array.from({ length: 60 }, (_, i) => monthly(dave, i + 1)),
-      billedToday(dave, 1),
-      row(dave, `B-Y-${dave}`, addDays(today, -1)),
-      // Erin: 30 not yet available in a row before 30 available: more than one Query's worth.
-      ...Array.from({ length: 30 }, (_, i) => billedToday(erin, i + 1)),
-      ...Array.from({ length: 30 }, (_, i) => monthly(erin, i + 1)),
-    ]);
+    await world.importRows(
+      "bills",
+      "billId,customerNumber,billingDate,dueDate,amountDue,balance,documentKey",
+      [
+        // Dave: 60 available bills and two not yet available, newest of all.
+        ...Array.from({ length: 60 }, (_, i) => monthly(dave, i + 1)),
+        billedToday(dave, 1),
+        row(dave, `B-Y-${dave}`, addDays(today, -1)),
+        // Erin: 30 not yet available in a row before 30 available: more than one Query's worth.
+        ...Array.from({ length: 30 }, (_, i) => billedToday(erin, i + 1)),
+        ...Array.from({ length: 30 }, (_, i) => monthly(erin, i + 1)),
+      ],
+    );
   }, 60_000);
 
   it("60 available bills: 24, 24 and 12, newest first, none missing or twice, next null at the end", async () => {

@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import {
   CognitoIdentityProviderClient,
   InitiateAuthCommand,
@@ -9,7 +8,6 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { accountEvents } from "../../lambdas/adapters/account-events";
 import { createDocumentClient } from "../../lambdas/adapters/dynamodb";
 import { noticeStates } from "../../lambdas/adapters/notice-store";
-import { decodePepper } from "../../lambdas/adapters/pepper";
 import {
   accountEventsTable,
   accountsTable,
@@ -24,8 +22,6 @@ import type { CustomerExport } from "../../lambdas/domain/customer/export";
 import { addDays, dateInTimeZone } from "../../lambdas/domain/dates";
 import { formatCents } from "../../lambdas/domain/money";
 import { billKey, type NoticeBill } from "../../lambdas/domain/notices/ports";
-import { importBillingFile } from "../../local/import/import-file";
-import { localTargetAt } from "../../local/import/target";
 import { LOCAL_CREDENTIALS, LOCAL_PREFIX, LOCAL_REGION } from "../../local/settings";
 import { apiWorld } from "../support/api-client";
 import { startLocalApi } from "../support/local-api";
@@ -38,7 +34,7 @@ import { tempFiles } from "../support/temp-files";
  * field by field with what the tables hold for the first, and holds nothing of the second.
  */
 
-const { endpoints, environment } = inject("localStack");
+const { endpoints } = inject("localStack");
 let api: { url: string; close(): Promise<void> };
 const world = apiWorld(() => api.url);
 const files = tempFiles("me-export");
@@ -53,7 +49,6 @@ const rawDynamo = new DynamoDBClient({
   endpoint: endpoints.dynamodb,
 });
 const ddb = createDocumentClient(rawDynamo);
-const pepper = decodePepper(readFileSync(environment.PEPPER_FILE as string, "utf8").trim());
 const PASSWORD = "un mot de passe sûr";
 const table = (definition: TableDefinition) => tableName(LOCAL_PREFIX, definition);
 
@@ -64,20 +59,6 @@ const myEmail = `client.${me}@example.com`;
 const today = dateInTimeZone(new Date());
 /** Billed today: not available online for a few days, but held all the same. */
 const recent = today;
-
-async function importRows(kind: "accounts" | "bills" | "contracts", header: string, rows: string[]) {
-  const target = localTargetAt(endpoints.dynamodb, pepper);
-  try {
-    const summary = await importBillingFile({
-      kind,
-      file: files.write(`${header}\n${rows.join("\n")}\n`),
-      target,
-    });
-    expect(summary.rejected).toBe(0);
-  } finally {
-    target.close();
-  }
-}
 
 async function signIn(email: string): Promise<string> {
   const out = await cognito.send(
@@ -130,17 +111,17 @@ beforeAll(async () => {
   api = await startLocalApi();
   const accountHeader =
     "customerNumber,accessCode,phone,postalCode,lastDebitAmount,language,balance,fullName,contactEmail";
-  await importRows("accounts", accountHeader, [
+  await world.importRows("accounts", accountHeader, [
     `${me},24680,4505551234,J4K1A1,84.37,fr,-12.50,Jeanne Export,jeanne.contact@example.com`,
     `${other},13579,5145550000,H2X1Y4,10.00,en,99.99,Other Person,other.contact@example.com`,
   ]);
-  await importRows("bills", "billId,customerNumber,billingDate,dueDate,amountDue,balance,documentKey", [
+  await world.importRows("bills", "billId,customerNumber,billingDate,dueDate,amountDue,balance,documentKey", [
     `B-2026-09-${me},${me},2026-09-20,2026-10-11,80.00,0.00,`,
     `B-2026-10-${me},${me},2026-10-20,2026-11-10,84.37,84.37,sample.pdf`,
     `B-NEW-${me},${me},${recent},${addDays(recent, 21)},73.15,157.52,`,
     `B-2026-10-${other},${other},2026-10-20,2026-11-10,99.99,99.99,other.pdf`,
   ]);
-  await importRows("contracts", "contractId,customerNumber,startDate,endDate,services,documentKey", [
+  await world.importRows("contracts", "contractId,customerNumber,startDate,endDate,services,documentKey", [
     `C-${me},${me},2024-03-01,,Internet 120:55.00|Télé de base:32.50,contract.pdf`,
     `C-${other},${other},2023-09-15,2026-09-14,Internet 60:45,`,
   ]);

@@ -1,14 +1,10 @@
-import { readFileSync } from "node:fs";
 import {
   CognitoIdentityProviderClient,
   InitiateAuthCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
-import { decodePepper } from "../../lambdas/adapters/pepper";
 import { DOCUMENTS_BUCKET_ENV } from "../../lambdas/definitions/documents";
 import { addDays, dateInTimeZone } from "../../lambdas/domain/dates";
-import { importBillingFile } from "../../local/import/import-file";
-import { localTargetAt } from "../../local/import/target";
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../../local/settings";
 import { apiWorld } from "../support/api-client";
 import { startLocalApi } from "../support/local-api";
@@ -27,25 +23,10 @@ const written: string[] = [];
 let api: { url: string; close(): Promise<void> };
 const world = apiWorld(() => api.url);
 const files = tempFiles("no-document-links-in-logs");
-const { endpoints, environment } = inject("localStack");
+const { endpoints } = inject("localStack");
 const customerNumber = "9600110";
 const email = `liens.${customerNumber}@example.com`;
 const PASSWORD = "un mot de passe sûr";
-
-async function importRows(kind: "bills" | "contracts", header: string, rows: string[]): Promise<void> {
-  const pepper = decodePepper(readFileSync(environment.PEPPER_FILE as string, "utf8").trim());
-  const target = localTargetAt(endpoints.dynamodb, pepper);
-  try {
-    const summary = await importBillingFile({
-      kind,
-      file: files.write(`${header}\n${rows.join("\n")}\n`),
-      target,
-    });
-    expect(summary.rejected).toBe(0);
-  } finally {
-    target.close();
-  }
-}
 
 beforeAll(async () => {
   // Before the handlers are imported in this worker: their logger reads its settings once.
@@ -94,10 +75,14 @@ describe("document links", () => {
     const [link] = await world.confirmationTokensSentTo(email);
     expect((await world.confirm(link as string)).status).toBe(200);
     const billingDate = addDays(dateInTimeZone(new Date()), -30);
-    await importRows("bills", "billId,customerNumber,billingDate,dueDate,amountDue,balance,documentKey", [
-      `B-L-${customerNumber},${customerNumber},${billingDate},${addDays(billingDate, 21)},84.37,84.37,bills/B-L.pdf`,
-    ]);
-    await importRows("contracts", "contractId,customerNumber,startDate,endDate,services,documentKey", [
+    await world.importRows(
+      "bills",
+      "billId,customerNumber,billingDate,dueDate,amountDue,balance,documentKey",
+      [
+        `B-L-${customerNumber},${customerNumber},${billingDate},${addDays(billingDate, 21)},84.37,84.37,bills/B-L.pdf`,
+      ],
+    );
+    await world.importRows("contracts", "contractId,customerNumber,startDate,endDate,services,documentKey", [
       `C-L-${customerNumber},${customerNumber},2024-03-01,,Internet 120:55.00,contracts/C-L.pdf`,
     ]);
     const cognito = new CognitoIdentityProviderClient({

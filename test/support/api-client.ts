@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { CognitoIdentityProviderClient, ListUsersCommand } from "@aws-sdk/client-cognito-identity-provider";
-import { inject } from "vitest";
+import { expect, inject } from "vitest";
 import { decodePepper } from "../../lambdas/adapters/pepper";
 import { CUSTOMER_NUMBER_CLAIM } from "../../lambdas/definitions/user-pool";
 import { importBillingFile } from "../../local/import/import-file";
@@ -57,6 +57,24 @@ export function apiWorld(apiUrl: () => string) {
           target,
         });
         if (summary.rejected > 0) throw new Error(`seed ${customerNumber} rejected`);
+      } finally {
+        target.close();
+      }
+    },
+    /** Imports billing rows (CSV `header` and `rows`) into the emulators, as `npm run import` does; none may be rejected. */
+    async importRows(
+      kind: "accounts" | "bills" | "contracts",
+      header: string,
+      rows: readonly string[],
+    ): Promise<void> {
+      const target = localTargetAt(endpoints.dynamodb, pepper);
+      try {
+        const summary = await importBillingFile({
+          kind,
+          file: files.write(`${header}\n${rows.join("\n")}\n`),
+          target,
+        });
+        expect(summary.rejected, `${kind} rows rejected`).toBe(0);
       } finally {
         target.close();
       }
